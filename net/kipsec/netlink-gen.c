@@ -29,7 +29,7 @@ const struct nla_policy kipsec_alg_nl_policy[KIPSEC_A_ALG_KEY_LEN + 1] = {
 	[KIPSEC_A_ALG_KEY_LEN] = { .type = NLA_U16, },
 };
 
-const struct nla_policy kipsec_lifetime_nl_policy[KIPSEC_A_LIFETIME_SECONDS + 1] = {
+const struct nla_policy kipsec_lifetime_nl_policy[KIPSEC_A_LIFETIME_PAD + 1] = {
 	[KIPSEC_A_LIFETIME_BYTES] = { .type = NLA_U64, },
 	[KIPSEC_A_LIFETIME_PACKETS] = { .type = NLA_U64, },
 	[KIPSEC_A_LIFETIME_SECONDS] = { .type = NLA_U64, },

@@ -13,7 +13,7 @@
 
 /* Common nested types */
 extern const struct nla_policy kipsec_alg_nl_policy[KIPSEC_A_ALG_KEY_LEN + 1];
-extern const struct nla_policy kipsec_lifetime_nl_policy[KIPSEC_A_LIFETIME_SECONDS + 1];
+extern const struct nla_policy kipsec_lifetime_nl_policy[KIPSEC_A_LIFETIME_PAD + 1];
 extern const struct nla_policy kipsec_selector_nl_policy[KIPSEC_A_SELECTOR_ICMP_CODE + 1];
 extern const struct nla_policy kipsec_template_nl_policy[KIPSEC_A_TEMPLATE_DADDR_IPV6 + 1];
 

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _KIPSEC_LINK_H
+#define _KIPSEC_LINK_H
+
+#include <linux/list.h>
+#include <linux/netdevice.h>
+
+/* A kipsec interface: SAs and policies with its if_id belong to it. */
+struct kipsec_link {
+	struct net_device *dev;
+	struct net *underlay_net;	/* where it was created; outer packets */
+	u32 if_id;
+	u32 underlay_ifindex;		/* 0: by route lookup */
+	struct list_head node;		/* in kipsec_links, under RTNL */
+};
+
+int kipsec_link_register(void);
+void kipsec_link_unregister(void);
+void kipsec_link_destroy_nets(struct list_head *net_list);
+
+#endif /* _KIPSEC_LINK_H */

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kipsec: an IPsec stack with its own SAD and SPD, configured over generic
+ * netlink. Module init and exit order only.
+ */
+#include <linux/module.h>
+#include <linux/rcupdate.h>
+#include <net/genetlink.h>
+#include <net/rtnetlink.h>
+#include <uapi/linux/kipsec.h>
+
+#include "link.h"
+#include "netlink.h"
+#include "netns.h"
+
+static int __init kipsec_init(void)
+{
+	int ret;
+
+	ret = kipsec_netns_register();
+	if (ret)
+		return ret;
+	ret = kipsec_link_register();
+	if (ret)
+		goto err_link;
+	/* last: userspace must never see a half-built module */
+	ret = kipsec_nl_register();
+	if (ret)
+		goto err_nl;
+	return 0;
+
+err_nl:
+	kipsec_link_unregister();
+err_link:
+	kipsec_netns_unregister();
+	return ret;
+}
+
+static void __exit kipsec_exit(void)
+{
+	kipsec_nl_unregister();
+	kipsec_link_unregister();
+	kipsec_netns_unregister();
+	/* SAs are freed by RCU callbacks that live in this module */
+	rcu_barrier();
+}
+
+module_init(kipsec_init);
+module_exit(kipsec_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("kipsec: IPsec with its own SAD and SPD");
+MODULE_ALIAS_RTNL_LINK("kipsec");
+MODULE_ALIAS_GENL_FAMILY(KIPSEC_FAMILY_NAME);

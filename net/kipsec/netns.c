@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-network-namespace state: the SAD, the SPD and the mutex that
+ * serialises their configuration.
+ */
+#include <linux/jiffies.h>
+#include <net/netns/generic.h>
+
+#include "link.h"
+#include "netlink.h"
+#include "netns.h"
+
+static unsigned int kipsec_net_id __read_mostly;
+
+struct kipsec_net *kipsec_net(const struct net *net)
+{
+	return net_generic(net, kipsec_net_id);
+}
+
+/* Run the larval work when the next larval SA is due; idle when none is. */
+void kipsec_net_schedule_larval(struct kipsec_net *kn)
+{
+	unsigned long deadline = kipsec_sad_next_deadline(&kn->sad);
+
+	lockdep_assert_held(&kn->lock);
+	if (deadline)
+		mod_delayed_work(system_wq, &kn->larval_work,
+				 time_after(deadline, jiffies) ?
+				 deadline - jiffies : 0);
+}
+
+static void kipsec_net_larval_work(struct work_struct *work)
+{
+	struct kipsec_net *kn = container_of(to_delayed_work(work),
+					     struct kipsec_net, larval_work);
+	struct kipsec_sa *sa;
+
+	mutex_lock(&kn->lock);
+	while ((sa = kipsec_sad_first_expired(&kn->sad, jiffies))) {
+		kipsec_nl_notify_expire(kn->net, sa, KIPSEC_EXPIRE_KIND_HARD);
+		kipsec_sad_remove(&kn->sad, sa);
+	}
+	kipsec_net_schedule_larval(kn);
+	mutex_unlock(&kn->lock);
+}
+
+/* A kipsec link went away: so do the SAs and policies bound to it. */
+void kipsec_net_flush_if_id(struct net *net, u32 if_id)
+{
+	struct kipsec_net *kn = kipsec_net(net);
+
+	mutex_lock(&kn->lock);
+	kipsec_sad_flush_if_id(&kn->sad, if_id);
+	kipsec_spd_flush_if_id(&kn->spd, if_id);
+	mutex_unlock(&kn->lock);
+}
+
+static int __net_init kipsec_net_init(struct net *net)
+{
+	struct kipsec_net *kn = kipsec_net(net);
+	int ret;
+
+	kn->net = net;
+	mutex_init(&kn->lock);
+	INIT_DELAYED_WORK(&kn->larval_work, kipsec_net_larval_work);
+	ret = kipsec_sad_init(&kn->sad, &kn->lock);
+	if (ret)
+		return ret;
+	kipsec_spd_init(&kn->spd, &kn->lock);
+	return 0;
+}
+
+static void __net_exit kipsec_net_exit_batch(struct list_head *net_list)
+{
+	struct kipsec_net *kn;
+	struct net *net;
+
+	/* links first: deleting one takes its SAs and policies with it */
+	kipsec_link_destroy_nets(net_list);
+	list_for_each_entry(net, net_list, exit_list) {
+		kn = kipsec_net(net);
+		cancel_delayed_work_sync(&kn->larval_work);
+		kipsec_spd_destroy(&kn->spd);
+		kipsec_sad_destroy(&kn->sad);
+	}
+}
+
+static struct pernet_operations kipsec_net_ops = {
+	.init = kipsec_net_init,
+	.exit_batch = kipsec_net_exit_batch,
+	.id = &kipsec_net_id,
+	.size = sizeof(struct kipsec_net),
+};
+
+int kipsec_netns_register(void)
+{
+	return register_pernet_device(&kipsec_net_ops);
+}
+
+void kipsec_netns_unregister(void)
+{
+	unregister_pernet_device(&kipsec_net_ops);
+}

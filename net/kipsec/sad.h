@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The security association database of one network namespace.
+ */
+#ifndef _KIPSEC_SAD_H
+#define _KIPSEC_SAD_H
+
+#include <linux/mutex.h>
+#include <linux/rhashtable-types.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+#include <linux/netlink.h>
+
+#include "addr.h"
+#include "alg.h"
+
+#define KIPSEC_DEFAULT_MAX_SAS 131072
+
+/* What identifies an SA, and its hash key: every byte is set (zeroed pad). */
+struct kipsec_sa_id {
+	union kipsec_addr daddr;
+	__be32 spi;
+	u8 proto;
+	u8 family;
+	u16 zero;
+};
+
+struct kipsec_lifetime {
+	u64 bytes;
+	u64 packets;
+	u64 seconds;
+};
+
+/* An SA's configuration, as parsed from netlink and kept in the SA. */
+struct kipsec_sa_config {
+	struct kipsec_sa_id id;
+	union kipsec_addr saddr;
+	u8 mode;
+	const struct kipsec_alg *crypt;	/* ESP only */
+	const struct kipsec_alg *auth;	/* NULL for AEAD */
+	u8 crypt_key_len;
+	u8 auth_key_len;
+	u8 crypt_key[KIPSEC_CRYPT_KEY_MAX];
+	u8 auth_key[KIPSEC_AUTH_KEY_MAX];
+	u32 replay_window;
+	u32 flags;
+	u32 if_id;
+	u32 reqid;
+	struct kipsec_lifetime soft;
+	struct kipsec_lifetime hard;
+	__be16 encap_sport;
+	__be16 encap_dport;
+};
+
+struct kipsec_sa {
+	struct rhash_head node;		/* keyed by cfg.id */
+	struct kipsec_sa_config cfg;
+	u32 index;			/* in kipsec_sad.all, for dumps */
+	u8 state;			/* enum kipsec_sa_state */
+	time64_t add_time;
+	unsigned long larval_deadline;	/* jiffies */
+	struct list_head larval_node;
+	struct rcu_head rcu;
+};
+
+struct kipsec_sad {
+	struct mutex *lock;		/* the namespace's configuration lock */
+	struct rhashtable table;
+	struct xarray all;		/* index -> SA, in insertion order */
+	u32 count;
+	u32 max;
+	u32 generation;			/* bumped on change: dump consistency */
+	struct list_head larval;	/* larval SAs, by deadline */
+};
+
+int kipsec_sad_init(struct kipsec_sad *sad, struct mutex *lock);
+void kipsec_sad_destroy(struct kipsec_sad *sad);
+
+struct kipsec_sa *kipsec_sad_lookup(struct kipsec_sad *sad,
+				    const struct kipsec_sa_id *id);
+int kipsec_sad_add(struct kipsec_sad *sad, const struct kipsec_sa_config *cfg,
+		   struct netlink_ext_ack *extack);
+int kipsec_sad_update(struct kipsec_sad *sad, struct kipsec_sa *sa,
+		      const struct kipsec_sa_config *cfg);
+void kipsec_sad_remove(struct kipsec_sad *sad, struct kipsec_sa *sa);
+void kipsec_sad_flush(struct kipsec_sad *sad, u8 proto);
+void kipsec_sad_flush_if_id(struct kipsec_sad *sad, u32 if_id);
+int kipsec_sad_alloc_spi(struct kipsec_sad *sad, const struct kipsec_sa_config *cfg,
+			 u32 spi_min, u32 spi_max, unsigned int timeout_s,
+			 __be32 *spi, struct netlink_ext_ack *extack);
+struct kipsec_sa *kipsec_sad_first_expired(struct kipsec_sad *sad,
+					   unsigned long now);
+unsigned long kipsec_sad_next_deadline(struct kipsec_sad *sad);
+void kipsec_sa_free(struct kipsec_sa *sa);
+
+#endif /* _KIPSEC_SAD_H */
