@@ -1376,7 +1376,7 @@ int kipsec_nl_limits_set_doit(struct sk_buff *skb, struct genl_info *info)
 
 int kipsec_nl_register(void)
 {
-	return genl_register_family(&kipsec_nl_family);
+	return kipsec_genl_register_family(&kipsec_nl_family);
 }
 
 void kipsec_nl_unregister(void)

@@ -15,6 +15,7 @@
 #include <kunit/visibility.h>
 #include <uapi/linux/kipsec.h>
 
+#include "compat.h"
 #include "sad.h"
 
 static const struct rhashtable_params kipsec_sad_params = {

@@ -13,6 +13,7 @@
 #include <kunit/visibility.h>
 #include <net/ipv6.h>
 
+#include "compat.h"
 #include "spd.h"
 
 void kipsec_spd_init(struct kipsec_spd *spd, struct mutex *lock)
