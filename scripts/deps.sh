@@ -14,7 +14,7 @@ pkgs=(
 	python3-yaml python3-jsonschema
 	# the VM and what runs inside it
 	qemu-system-x86 iproute2 iputils-ping iperf3 tcpdump tshark util-linux
-	libcap2-bin nftables
+	libcap2-bin nftables jq
 	# IKE peer (later issues) and certificates
 	strongswan-charon strongswan-swanctl strongswan-pki charon-systemd
 	libstrongswan-standard-plugins libcharon-extra-plugins
