@@ -1,0 +1,57 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make bench`: kipsec's SAD against native XFRM in the test VM. Builds the
+# test kernel (selftests/vm/kernel.sh, cached), kipsec.ko and the tool, then
+# runs selftests/vm/guest-bench.sh once under selftests/vm/run.sh and prints
+# its table: add / dump / flush times of N SAs (default 100,000) and the
+# kernel memory they take, kipsec vs XFRM, with the ratios.
+#
+# Not a test: the numbers never fail it (under TCG only the ratios within
+# one run mean anything). It exits non-zero only when something breaks: the
+# build, the VM, or a command in the guest.
+#
+# Environment: KIPSEC_BENCH_N (number of SAs), KIPSEC_BENCH_TIMEOUT (VM
+# timeout in seconds, default 3600), KIPSEC_BENCH_DIR (where the results
+# are kept, default build/bench).
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd -P)
+cd "$top" || exit 1
+N=${KIPSEC_BENCH_N:-100000}
+timeout=${KIPSEC_BENCH_TIMEOUT:-3600}
+res=${KIPSEC_BENCH_DIR:-$top/build/bench}
+t_start=$SECONDS
+
+die() { echo "bench: $*" >&2; exit 1; }
+rm -rf "$res/vm" "$res/kernel.log" "$res/build.log"
+mkdir -p "$res" || die "cannot create $res"
+
+echo "bench: building the test kernel (cached after the first build)"
+kdir=$(selftests/vm/kernel.sh 2>"$res/kernel.log" | tail -n1)
+if [ -z "$kdir" ] || [ ! -f "$kdir/arch/x86/boot/bzImage" ]; then
+	tail -n 30 "$res/kernel.log" >&2
+	die "test kernel build failed (log: $res/kernel.log)"
+fi
+echo "bench: building kipsec.ko and the tool against $kdir"
+if ! make -C "$top" module tool KDIR="$kdir" >"$res/build.log" 2>&1; then
+	tail -n 30 "$res/build.log" >&2
+	die "build failed (log: $res/build.log)"
+fi
+
+echo "bench: booting the VM: $N SAs into kipsec, then into XFRM (TCG: this takes minutes)"
+selftests/vm/run.sh --timeout "$timeout" --results "$res/vm" "$kdir" -- \
+	selftests/vm/guest-bench.sh "$N"
+rc=$?
+
+echo
+if [ -s "$res/vm/guest/bench.txt" ]; then
+	cat "$res/vm/guest/bench.txt"
+else
+	echo "bench: the guest wrote no table (see $res/vm/guest/output.log)" >&2
+	rc=1
+fi
+echo
+echo "bench: $((SECONDS - t_start)) s in all; results in $res/vm"
+[ "$rc" = 0 ] || echo "bench: FAILED (something broke; see above)" >&2
+exit "$rc"
