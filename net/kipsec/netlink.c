@@ -524,27 +524,51 @@ int kipsec_nl_sa_new_doit(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-/* sa-set changes lifetimes and encapsulation; anything else is refused. */
-static const int kipsec_sa_fixed_attrs[] = {
-	KIPSEC_A_SA_MODE, KIPSEC_A_SA_SADDR_IPV4, KIPSEC_A_SA_SADDR_IPV6,
-	KIPSEC_A_SA_CRYPT, KIPSEC_A_SA_AUTH, KIPSEC_A_SA_REPLAY_WINDOW,
-	KIPSEC_A_SA_FLAGS, KIPSEC_A_SA_IF_ID, KIPSEC_A_SA_REQID,
-};
-
-static int kipsec_nl_refuse_fixed(struct genl_info *info)
+static bool kipsec_nl_differs_u8(struct nlattr *attr, u8 val)
 {
-	unsigned int i;
+	return attr && nla_get_u8(attr) != val;
+}
 
-	for (i = 0; i < ARRAY_SIZE(kipsec_sa_fixed_attrs); i++) {
-		struct nlattr *attr = info->attrs[kipsec_sa_fixed_attrs[i]];
+static bool kipsec_nl_differs_u32(struct nlattr *attr, u32 val)
+{
+	return attr && nla_get_u32(attr) != val;
+}
 
-		if (attr) {
-			NL_SET_ERR_MSG_ATTR(info->extack, attr,
-					    "cannot be changed; delete and add the SA");
-			return -EINVAL;
-		}
-	}
-	return 0;
+/*
+ * sa-set changes lifetimes and encapsulation. The request may repeat the
+ * rest of the SA, as `ip xfrm state update` users write it, but not change
+ * it; algorithms and keys are never taken. Returns the offending attribute.
+ */
+static struct nlattr *kipsec_nl_sa_fixed_changed(struct genl_info *info,
+						 const struct kipsec_sa_config *cfg)
+{
+	struct nlattr *v4 = info->attrs[KIPSEC_A_SA_SADDR_IPV4];
+	struct nlattr *v6 = info->attrs[KIPSEC_A_SA_SADDR_IPV6];
+	struct nlattr **tb = info->attrs;
+
+	if (tb[KIPSEC_A_SA_CRYPT])
+		return tb[KIPSEC_A_SA_CRYPT];
+	if (tb[KIPSEC_A_SA_AUTH])
+		return tb[KIPSEC_A_SA_AUTH];
+	if (kipsec_nl_differs_u8(tb[KIPSEC_A_SA_MODE], cfg->mode))
+		return tb[KIPSEC_A_SA_MODE];
+	if (kipsec_nl_differs_u32(tb[KIPSEC_A_SA_REPLAY_WINDOW],
+				  cfg->replay_window))
+		return tb[KIPSEC_A_SA_REPLAY_WINDOW];
+	if (kipsec_nl_differs_u32(tb[KIPSEC_A_SA_FLAGS], cfg->flags))
+		return tb[KIPSEC_A_SA_FLAGS];
+	if (kipsec_nl_differs_u32(tb[KIPSEC_A_SA_IF_ID], cfg->if_id))
+		return tb[KIPSEC_A_SA_IF_ID];
+	if (kipsec_nl_differs_u32(tb[KIPSEC_A_SA_REQID], cfg->reqid))
+		return tb[KIPSEC_A_SA_REQID];
+	if (v4 && (cfg->id.family != AF_INET ||
+		   nla_get_in_addr(v4) != cfg->saddr.a4))
+		return v4;
+	if (v6 && (cfg->id.family != AF_INET6 ||
+		   nla_len(v6) != sizeof(cfg->saddr.a6) ||
+		   memcmp(nla_data(v6), &cfg->saddr.a6, sizeof(cfg->saddr.a6))))
+		return v6;
+	return NULL;
 }
 
 static struct kipsec_sa *kipsec_nl_find_sa(struct kipsec_net *kn,
@@ -562,6 +586,7 @@ static struct kipsec_sa *kipsec_nl_find_sa(struct kipsec_net *kn,
 static int kipsec_nl_sa_update(struct kipsec_net *kn, struct genl_info *info,
 			       struct kipsec_sa_config *cfg)
 {
+	struct nlattr *fixed;
 	struct kipsec_sa *sa;
 	int ret;
 
@@ -572,6 +597,12 @@ static int kipsec_nl_sa_update(struct kipsec_net *kn, struct genl_info *info,
 	if (sa->state == KIPSEC_SA_STATE_LARVAL) {
 		NL_SET_ERR_MSG(info->extack,
 			       "the SA is larval: complete it with sa-new");
+		return -EINVAL;
+	}
+	fixed = kipsec_nl_sa_fixed_changed(info, &sa->cfg);
+	if (fixed) {
+		NL_SET_ERR_MSG_ATTR(info->extack, fixed,
+				    "cannot be changed; delete and add the SA");
 		return -EINVAL;
 	}
 	/* start from the SA as it is: absent attributes leave it unchanged */
@@ -594,9 +625,6 @@ int kipsec_nl_sa_set_doit(struct sk_buff *skb, struct genl_info *info)
 	struct kipsec_sa_config *cfg;
 	int ret;
 
-	ret = kipsec_nl_refuse_fixed(info);
-	if (ret)
-		return ret;
 	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
 	if (!cfg)
 		return -ENOMEM;
@@ -1047,12 +1075,12 @@ static int kipsec_nl_parse_policy(struct genl_info *info,
 	return kipsec_nl_parse_template(extack, tmpl, &cfg->tmpl);
 }
 
+/* With a family, both sides show, /0 included, as `ip xfrm` shows them. */
 static int kipsec_nl_put_sel_addr(struct sk_buff *skb, int v4, int v6,
 				  int plen, u8 family,
 				  const union kipsec_addr *addr, u8 prefix)
 {
-	/* a /0 side of a selector with one address was not given */
-	if (!prefix)
+	if (!family)
 		return 0;
 	if (kipsec_nl_put_addr(skb, v4, v6, family, addr) ||
 	    nla_put_u8(skb, plen, prefix))

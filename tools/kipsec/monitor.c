@@ -21,11 +21,12 @@ struct monitor {
 static void expire_event(struct monitor *m, const struct nlmsghdr *nlh)
 {
 	struct sa *sa = &m->u.sa;
-	char kind[16];
+	const char *kind;
+	char buf[16];
 
 	sa_decode(nlh, sa);
-	name_or_num(expire_kind_names, expire_kind_count, sa->expire_kind,
-		    kind, sizeof(kind));
+	kind = name_or_num(expire_kind_names, expire_kind_count,
+			   sa->expire_kind, buf, sizeof(buf));
 	if (!m->o->json) {
 		printf("expire %s ", kind);
 		sa_print_head(stdout, sa);
