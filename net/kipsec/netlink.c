@@ -121,6 +121,27 @@ static int kipsec_nl_parse_sa_id(struct genl_info *info,
 	return kipsec_nl_parse_sa_dst(info, id);
 }
 
+/* The source: required, and of the destination's family. */
+static int kipsec_nl_parse_sa_src(struct genl_info *info,
+				  struct kipsec_sa_config *cfg)
+{
+	u8 family;
+	int ret;
+
+	ret = kipsec_nl_get_addr_req(info->extack, NULL, info->attrs,
+				     KIPSEC_A_SA_SADDR_IPV4,
+				     KIPSEC_A_SA_SADDR_IPV6, "saddr",
+				     &cfg->saddr, &family);
+	if (ret)
+		return ret;
+	if (family != cfg->id.family) {
+		NL_SET_ERR_MSG(info->extack,
+			       "saddr and daddr must be of one family");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* Whether this kernel's crypto API can instantiate the algorithm. */
 static bool kipsec_nl_crypto_has(const struct kipsec_alg *alg)
 {
@@ -351,7 +372,6 @@ static int kipsec_nl_parse_sa(struct genl_info *info,
 			      struct kipsec_sa_config *cfg)
 {
 	struct nlattr **tb = info->attrs;
-	u8 family;
 	int ret;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -361,17 +381,9 @@ static int kipsec_nl_parse_sa(struct genl_info *info,
 	if (kipsec_nl_missing(info->extack, NULL, tb, KIPSEC_A_SA_MODE, "mode"))
 		return -EINVAL;
 	cfg->mode = nla_get_u8(tb[KIPSEC_A_SA_MODE]);
-	ret = kipsec_nl_get_addr_req(info->extack, NULL, tb,
-				     KIPSEC_A_SA_SADDR_IPV4,
-				     KIPSEC_A_SA_SADDR_IPV6, "saddr",
-				     &cfg->saddr, &family);
+	ret = kipsec_nl_parse_sa_src(info, cfg);
 	if (ret)
 		return ret;
-	if (family != cfg->id.family) {
-		NL_SET_ERR_MSG(info->extack,
-			       "saddr and daddr must be of one family");
-		return -EINVAL;
-	}
 	cfg->flags = kipsec_nl_get_u32(tb[KIPSEC_A_SA_FLAGS]);
 	cfg->replay_window = kipsec_nl_get_u32(tb[KIPSEC_A_SA_REPLAY_WINDOW]);
 	cfg->if_id = kipsec_nl_get_u32(tb[KIPSEC_A_SA_IF_ID]);
@@ -722,24 +734,15 @@ static int kipsec_nl_parse_alloc_spi(struct genl_info *info,
 				     u32 *spi_min, u32 *spi_max)
 {
 	struct nlattr **tb = info->attrs;
-	u8 family;
 	int ret;
 
 	memset(cfg, 0, sizeof(*cfg));
 	ret = kipsec_nl_parse_sa_dst(info, &cfg->id);
 	if (ret)
 		return ret;
-	ret = kipsec_nl_get_addr_req(info->extack, NULL, tb,
-				     KIPSEC_A_SA_SADDR_IPV4,
-				     KIPSEC_A_SA_SADDR_IPV6, "saddr",
-				     &cfg->saddr, &family);
+	ret = kipsec_nl_parse_sa_src(info, cfg);
 	if (ret)
 		return ret;
-	if (family != cfg->id.family) {
-		NL_SET_ERR_MSG(info->extack,
-			       "saddr and daddr must be of one family");
-		return -EINVAL;
-	}
 	cfg->reqid = kipsec_nl_get_u32(tb[KIPSEC_A_SA_REQID]);
 	*spi_min = tb[KIPSEC_A_SA_SPI_MIN] ?
 		   nla_get_u32(tb[KIPSEC_A_SA_SPI_MIN]) : 256;
