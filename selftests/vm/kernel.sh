@@ -21,8 +21,9 @@ die() { echo "kernel.sh: $*" >&2; exit 1; }
 fragments=("$here/base.config" "$here/../config")
 [ "$debug" = 1 ] && fragments+=("$here/debug.config")
 
+# The build depends on the source's version and the fragments, nothing else.
 key=$( { dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null || true
-	 cat "${fragments[@]}" "$0"; } | sha256sum | cut -c1-12)
+	 cat "${fragments[@]}"; } | sha256sum | cut -c1-12)
 src=$cache/linux-source-6.12
 out=$cache/build-$key
 mkdir -p "$cache"
@@ -48,6 +49,11 @@ start=$(date +%s)
 make -s -C "$src" O="$out" ARCH=x86_64 KCONFIG_ALLCONFIG="$out/fragment.config" allnoconfig >&2
 make -s -C "$src" O="$out" ARCH=x86_64 olddefconfig >&2
 
+# What the fragments ask for: the last line per option, as merging does.
+kconfig_requests() {
+	grep -h '^CONFIG_' "$@" | awk -F= '{ want[$1] = $0 } END { for (o in want) print want[o] }'
+}
+
 # A fragment option that Kconfig silently dropped (an unmet dependency) would
 # make tests fail in confusing ways later: refuse the build instead.
 missing=0
@@ -61,7 +67,7 @@ while IFS= read -r line; do
 		echo "kernel.sh: requested '$line' but .config has: $(grep -E "^(# )?${line%%=*}[= ]" "$out/.config" || echo nothing)" >&2
 		missing=1
 	fi
-done < <(grep -h '^CONFIG_' "${fragments[@]}" | sort -u)
+done < <(kconfig_requests "${fragments[@]}")
 [ "$missing" = 0 ] || die "config fragment not satisfied"
 
 make -C "$src" O="$out" ARCH=x86_64 -j"$(($(nproc) + 1))" bzImage modules >"$out/build.log" 2>&1 ||
