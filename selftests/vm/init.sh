@@ -50,6 +50,11 @@ ln -sfn /proc/self/fd /dev/fd
 ln -sfn /proc/self/fd/0 /dev/stdin
 ln -sfn /proc/self/fd/1 /dev/stdout
 ln -sfn /proc/self/fd/2 /dev/stderr
+# The host's /tmp, /run and /var/tmp disappear under the guest's own
+# tmpfs; keep a view of the host root to bring back paths we need there
+# (a clone in /tmp, say).
+mkdir -p /dev/.host
+mount --bind / /dev/.host || die "cannot bind the host root"
 mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /tmp || die "/tmp"
 mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run || die "/run"
 mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /var/tmp || die "/var/tmp"
@@ -68,6 +73,16 @@ mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 results "$R" ||
 # Defines KIPSEC_REPO, KIPSEC_KDIR, KIPSEC_DEBUG, KIPSEC_MODDIR and the
 # array KIPSEC_CMD.
 . "$R/guest.env"
+
+for p in "$KIPSEC_REPO" "$KIPSEC_KDIR" "$KIPSEC_MODDIR"; do
+	case $p/ in
+	/tmp/* | /run/* | /var/tmp/*)
+		mountpoint -q "$p" && continue
+		mkdir -p "$p" && mount --bind "/dev/.host$p" "$p" ||
+			die "cannot bring back the host's $p"
+		;;
+	esac
+done
 
 hostname kipsec-vm
 ip link set lo up

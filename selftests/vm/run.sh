@@ -23,9 +23,10 @@
 # --debug: KDIR is the debug kernel; kmemleak on, scanned after CMD.
 # --modules: where the .ko files to install come from (default net/kipsec).
 #
-# CMD runs in the guest, where /tmp, /run and /var/tmp are private tmpfs:
-# give a path in the repo (relative to its top) or elsewhere on the host's
-# root, not under those directories. Results (console.log, qemu.log and
+# CMD runs in the guest, where /tmp, /run and /var/tmp are private tmpfs;
+# the repo, KDIR and the modules' directory are brought back there if they
+# live under them (init.sh), so give CMD as a path in the repo (relative to
+# its top) or elsewhere outside those directories. Results (console.log, qemu.log and
 # guest/: output.log, done, kmemleak.txt) are kept in DIR if given, else in
 # a temporary directory that is removed after a clean run.
 set -uo pipefail
@@ -78,7 +79,7 @@ bzimage=$kdir/arch/x86/boot/bzImage
 [ -r "$bzimage" ] || fail_early "no kernel image $bzimage"
 for p in "$repo" "$kdir" "$moddir"; do
 	case $p/ in
-	/tmp/* | /run/* | /var/tmp/* | /proc/* | /sys/* | /dev/*)
+	/proc/* | /sys/* | /dev/*)
 		fail_early "$p is not visible in the guest (private mount there)" ;;
 	esac
 done
