@@ -20,7 +20,7 @@
 # "kipsec-*.sh"; the guest inherits no environment from the host, so a
 # subset is chosen by argument: run.sh KDIR -- selftests/vm/guest-check.sh
 # 'kipsec-link*').
-# Environment: KIPSEC_SCRIPT_TIMEOUT (seconds per script; default 600, x3
+# Environment: KIPSEC_SCRIPT_TIMEOUT (seconds per script; default 1200, 3000
 # under KIPSEC_DEBUG=1).
 set -uo pipefail
 
@@ -37,7 +37,7 @@ fail() { echo "not ok - $*"; failed=1; }
 comment() { sed 's/^/# /'; }
 
 debug=${KIPSEC_DEBUG:-0}
-script_timeout=${KIPSEC_SCRIPT_TIMEOUT:-$([ "$debug" = 1 ] && echo 1800 || echo 600)}
+script_timeout=${KIPSEC_SCRIPT_TIMEOUT:-$([ "$debug" = 1 ] && echo 3000 || echo 1200)}
 
 # ---------------------------------------------------------------- 1. load
 if out=$(modprobe kipsec 2>&1); then
