@@ -19,7 +19,8 @@
 #
 # DEBUG=1 uses the debug kernel (KASAN, lockdep, kmemleak) for the module
 # build and the VM. Logs: build/check/ (KIPSEC_CHECK_DIR). KIPSEC_VM_TIMEOUT
-# caps the VM run (default 3600 s, which with a ~6 min kernel build keeps CI under its 90 min; 7200 s with DEBUG=1).
+# caps the VM run: default 3600 s, which with a ~6 min kernel build keeps
+# CI under its 90 min (a clean run takes ~8 min); 7200 s with DEBUG=1.
 set -uo pipefail
 
 # One compound command: bash reads it whole before running any of it, so
