@@ -24,17 +24,7 @@ die() { echo "demo: $*" >&2; exit 1; }
 rm -rf "$res/vm" "$res/kernel.log" "$res/build.log" "$res/run.tap" "$res/run.err"
 mkdir -p "$res/vm/guest" || die "cannot create $res"
 
-echo "demo: building the test kernel (cached after the first build)"
-kdir=$(selftests/vm/kernel.sh 2>"$res/kernel.log" | tail -n1)
-if [ -z "$kdir" ] || [ ! -f "$kdir/arch/x86/boot/bzImage" ]; then
-	tail -n 30 "$res/kernel.log" >&2
-	die "test kernel build failed (log: $res/kernel.log)"
-fi
-echo "demo: building kipsec.ko and the tool against $kdir"
-if ! make -C "$top" module tool KDIR="$kdir" >"$res/build.log" 2>&1; then
-	tail -n 30 "$res/build.log" >&2
-	die "build failed (log: $res/build.log)"
-fi
+kdir=$(selftests/vm/build.sh "$res") || die "nothing to run"
 
 echo "demo: booting the test kernel under qemu (TCG)"
 # run.sh's own report goes to a file; the guest's output is followed live.
