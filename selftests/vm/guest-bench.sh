@@ -124,6 +124,47 @@ log "batch files written in $(elapsed "$t0" "$(now)") s ($(wc -l <"$T/kipsec.bat
 # stanza starts with "src ")
 count_stanzas() { grep -c '^src ' "$1"; }
 
+# measure P NAME BATCH DUMP FLUSH STATUS: time one stack's add of the $N
+# SAs in BATCH (one -batch run; snapshot P1 taken after it), its DUMP to
+# /dev/null, and its FLUSH, into R[P_add], R[P_dump], R[P_flush],
+# R[P_count] and R[P_lines]; the dump must list exactly $N SAs and the
+# flush must leave none. DUMP, FLUSH and STATUS are commands (K or X ...).
+measure() {
+	local p=$1 name=$2 batch=$3 dump=$4 flush=$5 status=$6 t0 t1 left
+	local run=${dump%% *}
+
+	log "$name: adding $N SAs ($run -batch)"
+	t0=$(now)
+	if $run -batch "$batch" >"$T/$p.add.out" 2>&1; then :; else
+		broken "$name: -batch (exit $?): $(tail -n 3 "$T/$p.add.out")"
+	fi
+	t1=$(now)
+	R[${p}_add]=$(elapsed "$t0" "$t1")
+	sleep 1
+	snapshot "${p}1"
+	log "$name: add ${R[${p}_add]} s; $($status 2>/dev/null)"
+
+	t0=$(now)
+	$dump >/dev/null || broken "$name: $dump (exit $?)"
+	t1=$(now)
+	R[${p}_dump]=$(elapsed "$t0" "$t1")
+	$dump >"$T/$p.dump" || broken "$name: $dump to a file"
+	R[${p}_count]=$(count_stanzas "$T/$p.dump")
+	[ "${R[${p}_count]}" = "$N" ] ||
+		broken "$name: $dump lists ${R[${p}_count]} SAs, not $N"
+	R[${p}_lines]=$(wc -l <"$T/$p.dump")
+	log "$name: dump ${R[${p}_dump]} s, ${R[${p}_count]} SAs in ${R[${p}_lines]} lines"
+	rm -f "$T/$p.dump"
+
+	t0=$(now)
+	$flush || broken "$name: $flush (exit $?)"
+	t1=$(now)
+	R[${p}_flush]=$(elapsed "$t0" "$t1")
+	left=$($dump | count_stanzas /dev/stdin)
+	[ "$left" = 0 ] || broken "$name: $left SAs left after the flush"
+	log "$name: flush ${R[${p}_flush]} s"
+}
+
 # ------------------------------------------------------------------ kipsec
 declare -A R
 ip netns add "$NS_K" || { broken "ip netns add $NS_K"; exit 1; }
@@ -133,36 +174,7 @@ if ! K limits set max-sas $((N * 2 > 200000 ? N * 2 : 200000)); then
 fi
 sleep 1
 snapshot k0
-log "kipsec: adding $N SAs (kipsec -batch)"
-t0=$(now)
-if K -batch "$T/kipsec.batch" >"$T/k.add.out" 2>&1; then :; else
-	broken "kipsec -batch (exit $?): $(tail -n 3 "$T/k.add.out")"
-fi
-t1=$(now)
-R[k_add]=$(elapsed "$t0" "$t1")
-sleep 1
-snapshot k1
-log "kipsec: add ${R[k_add]} s; $(K limits show)"
-
-t0=$(now)
-K sa show >/dev/null || broken "kipsec sa show (exit $?)"
-t1=$(now)
-R[k_dump]=$(elapsed "$t0" "$t1")
-K sa show >"$T/k.dump" || broken "kipsec sa show to a file"
-R[k_count]=$(count_stanzas "$T/k.dump")
-[ "${R[k_count]}" = "$N" ] ||
-	broken "kipsec sa show lists ${R[k_count]} SAs, not $N"
-R[k_lines]=$(wc -l <"$T/k.dump")
-log "kipsec: dump ${R[k_dump]} s, ${R[k_count]} SAs in ${R[k_lines]} lines"
-rm -f "$T/k.dump"
-
-t0=$(now)
-K sa flush || broken "kipsec sa flush (exit $?)"
-t1=$(now)
-R[k_flush]=$(elapsed "$t0" "$t1")
-left=$(K sa show | count_stanzas /dev/stdin)
-[ "$left" = 0 ] || broken "kipsec: $left SAs left after sa flush"
-log "kipsec: flush ${R[k_flush]} s; $(K limits show)"
+measure k kipsec "$T/kipsec.batch" "K sa show" "K sa flush" "K limits show"
 ip netns del "$NS_K"
 
 # ------------------------------------------------------------------ XFRM
@@ -170,36 +182,8 @@ ip netns add "$NS_X" || { broken "ip netns add $NS_X"; exit 1; }
 X() { ip -n "$NS_X" "$@"; }
 sleep 1
 snapshot x0
-log "xfrm: adding $N SAs (ip -batch)"
-t0=$(now)
-if X -batch "$T/xfrm.batch" >"$T/x.add.out" 2>&1; then :; else
-	broken "ip -batch xfrm state add (exit $?): $(tail -n 3 "$T/x.add.out")"
-fi
-t1=$(now)
-R[x_add]=$(elapsed "$t0" "$t1")
-sleep 1
-snapshot x1
-log "xfrm: add ${R[x_add]} s; $(X xfrm state count 2>/dev/null)"
-
-t0=$(now)
-X xfrm state >/dev/null || broken "ip xfrm state (exit $?)"
-t1=$(now)
-R[x_dump]=$(elapsed "$t0" "$t1")
-X xfrm state >"$T/x.dump" || broken "ip xfrm state to a file"
-R[x_count]=$(count_stanzas "$T/x.dump")
-[ "${R[x_count]}" = "$N" ] ||
-	broken "ip xfrm state lists ${R[x_count]} SAs, not $N"
-R[x_lines]=$(wc -l <"$T/x.dump")
-log "xfrm: dump ${R[x_dump]} s, ${R[x_count]} SAs in ${R[x_lines]} lines"
-rm -f "$T/x.dump"
-
-t0=$(now)
-X xfrm state flush || broken "ip xfrm state flush (exit $?)"
-t1=$(now)
-R[x_flush]=$(elapsed "$t0" "$t1")
-left=$(X xfrm state | count_stanzas /dev/stdin)
-[ "$left" = 0 ] || broken "xfrm: $left SAs left after flush"
-log "xfrm: flush ${R[x_flush]} s"
+measure x xfrm "$T/xfrm.batch" "X xfrm state" "X xfrm state flush" \
+	"X xfrm state count"
 ip netns del "$NS_X"
 
 # ------------------------------------------------------------------ table
