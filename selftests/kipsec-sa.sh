@@ -385,12 +385,14 @@ flush_all() {
 t "sa flush removes all" flush_all
 
 # ------------------------------------------------------------ allocspi
+# timeout 600: the larval SAs must outlive this group on a slow VM (the
+# default 30 s is tested below, with a timeout of its own)
 ns_fresh
 SPIS=()
 alloc_range() {
 	local i spi n
 	for i in 1 2 3 4 5 6; do
-		must kip sa allocspi src $SRC4 dst $DST4 proto esp min 0x1000 max 0x1007 \
+		must kip sa allocspi src $SRC4 dst $DST4 proto esp min 0x1000 max 0x1007 timeout 600 \
 			|| return 1
 		spi=$OUT
 		if ! [[ $spi =~ ^0x[0-9a-f]{8}$ ]]; then
@@ -423,34 +425,34 @@ t "allocated SPIs are larval SAs in the dump and count" larval_dump
 alloc_full() {
 	local spi
 	# 6 of 8 SPIs used: two more succeed, then the range is full
-	must kip sa allocspi src $SRC4 dst $DST4 proto esp min 0x1000 max 0x1007 || return 1
+	must kip sa allocspi src $SRC4 dst $DST4 proto esp min 0x1000 max 0x1007 timeout 600 || return 1
 	SPIS+=("$OUT")
-	must kip sa allocspi src $SRC4 dst $DST4 proto esp min 0x1000 max 0x1007 || return 1
+	must kip sa allocspi src $SRC4 dst $DST4 proto esp min 0x1000 max 0x1007 timeout 600 || return 1
 	SPIS+=("$OUT")
 	reject "No space left on device" "" -- \
-		kip sa allocspi src $SRC4 dst $DST4 proto esp min 0x1000 max 0x1007
+		kip sa allocspi src $SRC4 dst $DST4 proto esp min 0x1000 max 0x1007 timeout 600
 }
 t "allocspi in a full range: ENOSPC" alloc_full
 
 alloc_other_dst() {
 	# uniqueness is per (dst, proto): another dst may reuse the range
-	must kip sa allocspi src $SRC4 dst 10.0.0.9 proto esp min 0x1000 max 0x1000 \
+	must kip sa allocspi src $SRC4 dst 10.0.0.9 proto esp min 0x1000 max 0x1000 timeout 600 \
 		|| return 1
 	eq "spi for other dst" 0x00001000 "$OUT"
 }
 t "allocspi min=max for another destination returns that SPI" alloc_other_dst
 
 alloc_same_twice() {
-	must kip sa allocspi src $SRC6 dst $DST6 proto esp min 0x5000 max 0x5000 \
+	must kip sa allocspi src $SRC6 dst $DST6 proto esp min 0x5000 max 0x5000 timeout 600 \
 		|| return 1
 	eq "first allocspi min=max" 0x00005000 "$OUT" || return 1
 	reject "No space left on device" "" -- \
-		kip sa allocspi src $SRC6 dst $DST6 proto esp min 0x5000 max 0x5000
+		kip sa allocspi src $SRC6 dst $DST6 proto esp min 0x5000 max 0x5000 timeout 600
 }
 t "allocspi min=max twice: second ENOSPC" alloc_same_twice
 
 alloc_default() {
-	must kip sa allocspi src $SRC6 dst $DST6 proto ah || return 1
+	must kip sa allocspi src $SRC6 dst $DST6 proto ah timeout 600 || return 1
 	((OUT >= 256)) && return 0
 	diag "default range returned $OUT < 256"
 	return 1
@@ -474,6 +476,8 @@ complete() {
 t "sa add completes a larval SA (state valid, no new SA)" complete
 
 # netlink.rst: sa-alloc-spi "needs proto, the destination and the source"
+# a fresh namespace: no larval SA may time out between reject's snapshots
+ns_fresh
 t "allocspi without src: EINVAL naming the source" reject "Invalid argument" \
 	"saddr" -- kip sa allocspi dst 10.0.0.10 proto esp min 0x1000 max 0x1000
 

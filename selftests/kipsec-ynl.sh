@@ -35,8 +35,8 @@ SA4="{\"spi\": 4660, \"proto\": \"esp\", \"mode\": \"tunnel\",
       \"saddr-ipv4\": $(ip4 192.0.2.1), \"daddr-ipv4\": $(ip4 192.0.2.2),
       \"crypt\": {\"id\": 20, \"key\": \"$KEY\", \"icv-len\": 16},
       \"replay-window\": 128, \"flags\": [\"esn\"], \"reqid\": 77,
-      \"lifetime-soft\": {\"bytes\": 1000, \"packets\": 10, \"seconds\": 30},
-      \"lifetime-hard\": {\"bytes\": 2000, \"packets\": 20, \"seconds\": 60},
+      \"lifetime-soft\": {\"bytes\": 1000, \"packets\": 10, \"seconds\": 30000},
+      \"lifetime-hard\": {\"bytes\": 2000, \"packets\": 20, \"seconds\": 60000},
       \"encap-sport\": 4500, \"encap-dport\": 4501}"
 SA6="{\"spi\": 4294967040, \"proto\": \"ah\", \"mode\": \"transport\",
       \"saddr-ipv6\": \"$(ip6 2001:db8::1)\",
@@ -50,8 +50,8 @@ SA4_EXP='.spi == "0x1234" and .proto == "esp" and .mode == "tunnel"
 	and .crypt."key-len" == 128 and (.crypt | has("key") | not)
 	and (.auth == null) and ."replay-window" == 128 and .flags == ["esn"]
 	and .reqid == 77 and ."encap-sport" == 4500 and ."encap-dport" == 4501
-	and ."lifetime-soft" == {"bytes": 1000, "packets": 10, "seconds": 30}
-	and ."lifetime-hard" == {"bytes": 2000, "packets": 20, "seconds": 60}
+	and ."lifetime-soft" == {"bytes": 1000, "packets": 10, "seconds": 30000}
+	and ."lifetime-hard" == {"bytes": 2000, "packets": 20, "seconds": 60000}
 	and .state == "valid" and (.stats | type) == "object"'
 SA6_EXP='.spi == "0xffffff00" and .proto == "ah" and .mode == "transport"
 	and ."saddr-ipv6" == "2001:db8::1" and ."daddr-ipv6" == "2001:db8::2"

@@ -16,38 +16,48 @@
 #define AES_KEYS_CCM { 19, 27, 35 }
 #define AES_KEYS_4 { 20, 28, 36 }
 
-#define CRYPT(_id, _name, _kname, _icv, _salt, _aead, _legacy, ...)	\
+/*
+ * IVs come from the IV generator XFRM uses for the same cipher: seqiv
+ * (sequence number xor a random salt) where an IV must never repeat,
+ * echainiv where it must also be unpredictable (CBC); none for NULL.
+ */
+#define CRYPT(_id, _name, _kname, _geniv, _icv, _salt, _aead, _legacy, ...) \
 	{ .id = _id, .type = KIPSEC_ALG_CRYPT, .name = _name,		\
-	  .kname = _kname, .icv_len = _icv, .salt_len = _salt,		\
-	  .aead = _aead, .legacy = _legacy, .key_lens = __VA_ARGS__ }
+	  .kname = _kname, .geniv = _geniv, .icv_len = _icv,		\
+	  .salt_len = _salt, .aead = _aead, .legacy = _legacy,		\
+	  .key_lens = __VA_ARGS__ }
 #define AUTH(_id, _name, _kname, _icv, _key, _legacy)			\
 	{ .id = _id, .type = KIPSEC_ALG_AUTH, .name = _name,		\
 	  .kname = _kname, .icv_len = _icv, .legacy = _legacy,		\
 	  .key_lens = { _key } }
 
 static const struct kipsec_alg kipsec_algs[] = {
-	CRYPT(2, "des-cbc", "cbc(des)", 0, 0, false, true, { 8 }),
-	CRYPT(3, "3des-cbc", "cbc(des3_ede)", 0, 0, false, true, { 24 }),
-	CRYPT(11, "null", "ecb(cipher_null)", 0, 0, false, false, { 0 }),
-	CRYPT(12, "aes-cbc", "cbc(aes)", 0, 0, false, false, AES_KEYS_PLAIN),
-	CRYPT(13, "aes-ctr", "rfc3686(ctr(aes))", 0, 4, false, false,
+	CRYPT(2, "des-cbc", "cbc(des)", "echainiv", 0, 0, false, true,
+	      { 8 }),
+	CRYPT(3, "3des-cbc", "cbc(des3_ede)", "echainiv", 0, 0, false, true,
+	      { 24 }),
+	CRYPT(11, "null", "ecb(cipher_null)", NULL, 0, 0, false, false,
+	      { 0 }),
+	CRYPT(12, "aes-cbc", "cbc(aes)", "echainiv", 0, 0, false, false,
+	      AES_KEYS_PLAIN),
+	CRYPT(13, "aes-ctr", "rfc3686(ctr(aes))", "seqiv", 0, 4, false, false,
 	      AES_KEYS_4),
-	CRYPT(14, "aes-ccm-8", "rfc4309(ccm(aes))", 8, 3, true, false,
+	CRYPT(14, "aes-ccm-8", "rfc4309(ccm(aes))", "seqiv", 8, 3, true, false,
 	      AES_KEYS_CCM),
-	CRYPT(15, "aes-ccm-12", "rfc4309(ccm(aes))", 12, 3, true, false,
+	CRYPT(15, "aes-ccm-12", "rfc4309(ccm(aes))", "seqiv", 12, 3, true, false,
 	      AES_KEYS_CCM),
-	CRYPT(16, "aes-ccm-16", "rfc4309(ccm(aes))", 16, 3, true, false,
+	CRYPT(16, "aes-ccm-16", "rfc4309(ccm(aes))", "seqiv", 16, 3, true, false,
 	      AES_KEYS_CCM),
-	CRYPT(18, "aes-gcm-8", "rfc4106(gcm(aes))", 8, 4, true, false,
+	CRYPT(18, "aes-gcm-8", "rfc4106(gcm(aes))", "seqiv", 8, 4, true, false,
 	      AES_KEYS_4),
-	CRYPT(19, "aes-gcm-12", "rfc4106(gcm(aes))", 12, 4, true, false,
+	CRYPT(19, "aes-gcm-12", "rfc4106(gcm(aes))", "seqiv", 12, 4, true, false,
 	      AES_KEYS_4),
-	CRYPT(20, "aes-gcm-16", "rfc4106(gcm(aes))", 16, 4, true, false,
+	CRYPT(20, "aes-gcm-16", "rfc4106(gcm(aes))", "seqiv", 16, 4, true, false,
 	      AES_KEYS_4),
-	CRYPT(21, "aes-gmac", "rfc4543(gcm(aes))", 16, 4, true, false,
+	CRYPT(21, "aes-gmac", "rfc4543(gcm(aes))", "seqiv", 16, 4, true, false,
 	      AES_KEYS_4),
-	CRYPT(28, "chacha20-poly1305", "rfc7539esp(chacha20,poly1305)", 16, 4,
-	      true, false, { 36 }),
+	CRYPT(28, "chacha20-poly1305", "rfc7539esp(chacha20,poly1305)",
+	      "seqiv", 16, 4, true, false, { 36 }),
 	AUTH(1, "hmac-md5-96", "hmac(md5)", 12, 16, true),
 	AUTH(2, "hmac-sha1-96", "hmac(sha1)", 12, 20, false),
 	AUTH(5, "aes-xcbc-96", "xcbc(aes)", 12, 16, false),

@@ -27,6 +27,7 @@ struct kipsec_alg {
 	u8 key_lens[KIPSEC_KEY_LENS];	/* accepted lengths incl. salt; 0 ends */
 	const char *name;	/* as in Documentation/netlink.rst */
 	const char *kname;	/* kernel crypto API name */
+	const char *geniv;	/* IV generator template, as XFRM's; or NULL */
 };
 
 const struct kipsec_alg *kipsec_alg_find(enum kipsec_alg_type type, u16 id);

@@ -84,4 +84,9 @@ static inline int kipsec_genl_register_family(struct genl_family *family)
 }
 #endif /* KIPSEC_HAVE_SPLIT_OPS */
 
+/* skb_gso_segment() moved out of netdevice.h in 6.5. */
+#ifdef KIPSEC_HAVE_NET_GSO_H
+#include <net/gso.h>
+#endif
+
 #endif /* _KIPSEC_COMPAT_H */

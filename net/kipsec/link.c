@@ -7,10 +7,14 @@
 #include <linux/if_arp.h>
 #include <linux/rtnetlink.h>
 #include <net/ip.h>
+#include <net/ipv6.h>
 #include <net/rtnetlink.h>
 #include <uapi/linux/kipsec.h>
 
 #include "compat.h"
+#include "acquire.h"
+#include "esp.h"
+#include "flow.h"
 #include "link.h"
 #include "netns.h"
 
@@ -24,25 +28,104 @@ static const struct nla_policy kipsec_link_policy[KIPSEC_A_LINK_MAX + 1] = {
 	[KIPSEC_A_LINK_UNDERLAY_IFINDEX] = { .type = NLA_U32 },
 };
 
-/* Until the ESP data path exists, a link drops what is routed into it. */
+/*
+ * What is routed into the link leaves through the SA that the first
+ * matching outbound policy with the link's if_id names; without a protect
+ * policy, or without a valid SA for it, the packet is dropped and counted.
+ */
 static netdev_tx_t kipsec_link_xmit(struct sk_buff *skb,
 				    struct net_device *dev)
 {
+	struct kipsec_link *link = netdev_priv(dev);
+	struct kipsec_net *kn = kipsec_net(dev_net(dev));
+	struct kipsec_policy *pol;
+	enum kipsec_drop why;
+	struct kipsec_flow flow;
+	struct kipsec_sa *sa;
+
+	skb_reset_network_header(skb);
+	if (kipsec_flow_parse(skb, &flow)) {
+		why = KIPSEC_DROP_OUT_MALFORMED;
+		goto drop;
+	}
+	skb->protocol = flow.family == AF_INET ? htons(ETH_P_IP) :
+						 htons(ETH_P_IPV6);
+	rcu_read_lock();
+	pol = kipsec_spd_lookup(&kn->spd, KIPSEC_DIR_OUT, link->if_id, &flow);
+	if (!pol || pol->cfg.action == KIPSEC_ACTION_BYPASS) {
+		/* a link has nowhere to send a packet in the clear */
+		why = KIPSEC_DROP_OUT_NO_POLICY;
+	} else if (pol->cfg.action == KIPSEC_ACTION_DISCARD) {
+		why = KIPSEC_DROP_OUT_DISCARD;
+	} else {
+		sa = kipsec_esp_out_sa(kn, pol, &flow);
+		if (sa) {
+			kipsec_esp_output(skb, sa, dev, link->underlay_net,
+					  link->underlay_ifindex);
+			rcu_read_unlock();
+			return NETDEV_TX_OK;
+		}
+		why = KIPSEC_DROP_OUT_NO_SA;
+		kipsec_acquire(kn, pol, &flow);
+	}
+	rcu_read_unlock();
+drop:
+	kipsec_drop(kn, why);
 	dev_core_stats_tx_dropped_inc(dev);
 	kfree_skb(skb);
 	return NETDEV_TX_OK;
 }
 
+static int kipsec_link_init(struct net_device *dev)
+{
+	struct kipsec_link *link = netdev_priv(dev);
+	int ret;
+
+	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
+	if (!dev->tstats)
+		return -ENOMEM;
+	ret = gro_cells_init(&link->gro_cells, dev);
+	if (ret)
+		free_percpu(dev->tstats);
+	return ret;
+}
+
+static void kipsec_link_uninit(struct net_device *dev)
+{
+	struct kipsec_link *link = netdev_priv(dev);
+
+	gro_cells_destroy(&link->gro_cells);
+	free_percpu(dev->tstats);
+}
+
 static const struct net_device_ops kipsec_link_netdev_ops = {
+	.ndo_init = kipsec_link_init,
+	.ndo_uninit = kipsec_link_uninit,
 	.ndo_start_xmit = kipsec_link_xmit,
+	.ndo_get_stats64 = dev_get_tstats64,
 };
+
+/* Packets that arrive on a kipsec link were decrypted by kipsec. */
+bool kipsec_link_is(const struct net_device *dev)
+{
+	return dev && dev->netdev_ops == &kipsec_link_netdev_ops;
+}
+
+/*
+ * A link's MTU leaves room for the largest overhead an SA can add to its
+ * underlay's MTU: an IPv6 outer header, UDP encapsulation, the ESP header,
+ * a 16-byte IV, up to 15 bytes of padding, the trailer and a 32-byte ICV.
+ * A packet over what its SA's path really allows is answered with that
+ * limit (ICMP fragmentation needed, or Packet Too Big).
+ */
+#define KIPSEC_MAX_OVERHEAD (40 + 8 + 8 + 16 + 15 + 2 + 32)
 
 static void kipsec_link_setup(struct net_device *dev)
 {
 	dev->netdev_ops = &kipsec_link_netdev_ops;
 	dev->type = ARPHRD_NONE;
 	dev->flags = IFF_POINTOPOINT | IFF_NOARP;
-	dev->mtu = ETH_DATA_LEN;
+	dev->mtu = ETH_DATA_LEN - KIPSEC_MAX_OVERHEAD;
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = IP_MAX_MTU;
 	dev->needs_free_netdev = true;
@@ -90,16 +173,28 @@ static int kipsec_link_newlink(struct net *src_net, struct net_device *dev,
 		return -EEXIST;
 	}
 	if (underlay) {
+		struct net_device *udev;
+
 		link->underlay_ifindex = nla_get_u32(underlay);
-		if (!__dev_get_by_index(src_net, link->underlay_ifindex)) {
+		udev = __dev_get_by_index(src_net, link->underlay_ifindex);
+		if (!udev) {
 			NL_SET_ERR_MSG_ATTR(extack, underlay,
 					    "underlay-ifindex: no such device where the link is created");
 			return -EINVAL;
 		}
+		if (!tb[IFLA_MTU] && udev->mtu > KIPSEC_MAX_OVERHEAD + IPV6_MIN_MTU)
+			dev->mtu = udev->mtu - KIPSEC_MAX_OVERHEAD;
 	}
 	ret = register_netdevice(dev);
 	if (ret)
 		return ret;
+	/* inbound packets find the link by the if_id of their SA */
+	ret = xa_insert(&kipsec_net(net)->links, link->if_id, link,
+			GFP_KERNEL);
+	if (ret) {
+		unregister_netdevice(dev);
+		return ret;
+	}
 	list_add(&link->node, &kipsec_links);
 	return 0;
 }
@@ -110,6 +205,7 @@ static void kipsec_link_dellink(struct net_device *dev,
 	struct kipsec_link *link = netdev_priv(dev);
 
 	list_del(&link->node);
+	xa_erase(&kipsec_net(dev_net(dev))->links, link->if_id);
 	kipsec_net_flush_if_id(dev_net(dev), link->if_id);
 	unregister_netdevice_queue(dev, head);
 }

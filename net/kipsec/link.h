@@ -4,6 +4,7 @@
 
 #include <linux/list.h>
 #include <linux/netdevice.h>
+#include <net/gro_cells.h>
 
 /* A kipsec interface: SAs and policies with its if_id belong to it. */
 struct kipsec_link {
@@ -12,8 +13,10 @@ struct kipsec_link {
 	u32 if_id;
 	u32 underlay_ifindex;		/* 0: by route lookup */
 	struct list_head node;		/* in kipsec_links, under RTNL */
+	struct gro_cells gro_cells;	/* receive, from decryption */
 };
 
+bool kipsec_link_is(const struct net_device *dev);
 int kipsec_link_register(void);
 void kipsec_link_unregister(void);
 void kipsec_link_destroy_nets(struct list_head *net_list);

@@ -9,17 +9,27 @@
 #include <net/rtnetlink.h>
 #include <uapi/linux/kipsec.h>
 
+#include "input.h"
 #include "link.h"
+#include "main.h"
 #include "netlink.h"
 #include "netns.h"
+
+struct workqueue_struct *kipsec_wq;
 
 static int __init kipsec_init(void)
 {
 	int ret;
 
+	kipsec_wq = alloc_workqueue("kipsec", WQ_UNBOUND, 0);
+	if (!kipsec_wq)
+		return -ENOMEM;
 	ret = kipsec_netns_register();
 	if (ret)
-		return ret;
+		goto err_netns;
+	ret = kipsec_input_register();
+	if (ret)
+		goto err_input;
 	ret = kipsec_link_register();
 	if (ret)
 		goto err_link;
@@ -32,7 +42,11 @@ static int __init kipsec_init(void)
 err_nl:
 	kipsec_link_unregister();
 err_link:
+	kipsec_input_unregister();
+err_input:
 	kipsec_netns_unregister();
+err_netns:
+	destroy_workqueue(kipsec_wq);
 	return ret;
 }
 
@@ -40,9 +54,11 @@ static void __exit kipsec_exit(void)
 {
 	kipsec_nl_unregister();
 	kipsec_link_unregister();
+	kipsec_input_unregister();
 	kipsec_netns_unregister();
-	/* SAs are freed by RCU callbacks that live in this module */
+	/* the last SAs wait for a grace period, then for kipsec_wq */
 	rcu_barrier();
+	destroy_workqueue(kipsec_wq);
 }
 
 module_init(kipsec_init);

@@ -171,6 +171,11 @@ static const struct nla_policy kipsec_limits_set_nl_policy[KIPSEC_A_LIMITS_MAX_P
 	[KIPSEC_A_LIMITS_MAX_POLICIES] = NLA_POLICY_FULL_RANGE(NLA_U32, &kipsec_a_limits_max_policies_range),
 };
 
+/* KIPSEC_CMD_ENCAP_SET - do */
+static const struct nla_policy kipsec_encap_set_nl_policy[KIPSEC_A_ENCAP_FD + 1] = {
+	[KIPSEC_A_ENCAP_FD] = { .type = NLA_U32, },
+};
+
 /* Ops table for kipsec */
 static const struct genl_split_ops kipsec_nl_ops[] = {
 	{
@@ -264,6 +269,23 @@ static const struct genl_split_ops kipsec_nl_ops[] = {
 		.policy		= kipsec_limits_set_nl_policy,
 		.maxattr	= KIPSEC_A_LIMITS_MAX_POLICIES,
 		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd	= KIPSEC_CMD_STATS_GET,
+		.doit	= kipsec_nl_stats_get_doit,
+		.flags	= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= KIPSEC_CMD_ENCAP_SET,
+		.doit		= kipsec_nl_encap_set_doit,
+		.policy		= kipsec_encap_set_nl_policy,
+		.maxattr	= KIPSEC_A_ENCAP_FD,
+		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd	= KIPSEC_CMD_ENCAP_DEL,
+		.doit	= kipsec_nl_encap_del_doit,
+		.flags	= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 };
 

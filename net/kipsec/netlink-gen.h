@@ -32,6 +32,9 @@ int kipsec_nl_policy_del_doit(struct sk_buff *skb, struct genl_info *info);
 int kipsec_nl_policy_flush_doit(struct sk_buff *skb, struct genl_info *info);
 int kipsec_nl_limits_get_doit(struct sk_buff *skb, struct genl_info *info);
 int kipsec_nl_limits_set_doit(struct sk_buff *skb, struct genl_info *info);
+int kipsec_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info);
+int kipsec_nl_encap_set_doit(struct sk_buff *skb, struct genl_info *info);
+int kipsec_nl_encap_del_doit(struct sk_buff *skb, struct genl_info *info);
 
 enum {
 	KIPSEC_NLGRP_EVENTS,

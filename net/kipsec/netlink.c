@@ -15,9 +15,11 @@
 #include <linux/inetdevice.h>
 
 #include "compat.h"
+#include "encap.h"
 #include "netlink.h"
 #include "netlink-gen.h"
 #include "netns.h"
+#include "stats.h"
 
 static struct kipsec_net *kipsec_nl_net(struct genl_info *info)
 {
@@ -428,26 +430,32 @@ static int kipsec_nl_put_lifetime(struct sk_buff *skb, int type,
 	return 0;
 }
 
-/* The data path fills the counters; until then they stay zero. */
-static int kipsec_nl_put_sa_stats(struct sk_buff *skb,
-				  const struct kipsec_sa *sa)
+/*
+ * The data path's counters, read under the SA's lock so that bytes and
+ * packets are of the same moment. Bytes are those of the inner packet:
+ * the ESP payload before encryption or after decryption, as XFRM counts.
+ */
+static int kipsec_nl_put_sa_stats(struct sk_buff *skb, struct kipsec_sa *sa)
 {
 	struct nlattr *nest = nla_nest_start(skb, KIPSEC_A_SA_STATS);
-	static const int zero_counters[] = {
-		KIPSEC_A_SA_STATS_BYTES, KIPSEC_A_SA_STATS_PACKETS,
-		KIPSEC_A_SA_STATS_REPLAY_DROPS,
-		KIPSEC_A_SA_STATS_INTEGRITY_FAILURES,
-		KIPSEC_A_SA_STATS_OTHER_ERRORS, KIPSEC_A_SA_STATS_USE_TIME,
-	};
-	unsigned int i;
+	struct kipsec_sa_stats st;
 
 	if (!nest)
 		return -EMSGSIZE;
-	for (i = 0; i < ARRAY_SIZE(zero_counters); i++)
-		if (nla_put_u64_64bit(skb, zero_counters[i], 0,
-				      KIPSEC_A_SA_STATS_PAD))
-			return -EMSGSIZE;
-	if (nla_put_u64_64bit(skb, KIPSEC_A_SA_STATS_ADD_TIME, sa->add_time,
+	kipsec_sa_read_stats(sa, &st);
+	if (nla_put_u64_64bit(skb, KIPSEC_A_SA_STATS_BYTES, st.bytes,
+			      KIPSEC_A_SA_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, KIPSEC_A_SA_STATS_PACKETS, st.packets,
+			      KIPSEC_A_SA_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, KIPSEC_A_SA_STATS_REPLAY_DROPS,
+			      st.replay_drops, KIPSEC_A_SA_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, KIPSEC_A_SA_STATS_INTEGRITY_FAILURES,
+			      st.integrity_failures, KIPSEC_A_SA_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, KIPSEC_A_SA_STATS_OTHER_ERRORS,
+			      st.other_errors, KIPSEC_A_SA_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, KIPSEC_A_SA_STATS_ADD_TIME, sa->add_time,
+			      KIPSEC_A_SA_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, KIPSEC_A_SA_STATS_USE_TIME, st.use_time,
 			      KIPSEC_A_SA_STATS_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
@@ -475,8 +483,11 @@ static int kipsec_nl_put_sa_config(struct sk_buff *skb,
 	return 0;
 }
 
-/* Everything about an SA except its keys, which are write-only. */
-static int kipsec_nl_put_sa(struct sk_buff *skb, const struct kipsec_sa *sa)
+/*
+ * Everything about an SA except its keys, which are write-only. Not const:
+ * reading the counters takes the SA's lock.
+ */
+static int kipsec_nl_put_sa(struct sk_buff *skb, struct kipsec_sa *sa)
 {
 	const struct kipsec_sa_config *cfg = &sa->cfg;
 
@@ -497,7 +508,7 @@ static int kipsec_nl_put_sa(struct sk_buff *skb, const struct kipsec_sa *sa)
 	return kipsec_nl_put_sa_config(skb, cfg);
 }
 
-static int kipsec_nl_fill_sa(struct sk_buff *skb, const struct kipsec_sa *sa,
+static int kipsec_nl_fill_sa(struct sk_buff *skb, struct kipsec_sa *sa,
 			     u32 portid, u32 seq, int flags, u8 cmd,
 			     struct netlink_callback *cb)
 {
@@ -800,8 +811,7 @@ err:
 	return ret;
 }
 
-void kipsec_nl_notify_expire(struct net *net, const struct kipsec_sa *sa,
-			     u8 kind)
+void kipsec_nl_notify_expire(struct net *net, struct kipsec_sa *sa, u8 kind)
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -1155,6 +1165,98 @@ static int kipsec_nl_put_template(struct sk_buff *skb,
 	return 0;
 }
 
+/* An authentic ESP-in-UDP packet came from a new address or port. */
+void kipsec_nl_notify_mapping(struct net *net, struct kipsec_sa *sa,
+			      const union kipsec_addr *addr, __be16 port)
+{
+	const struct kipsec_sa_config *cfg = &sa->cfg;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &kipsec_nl_family, 0,
+			  KIPSEC_CMD_MAPPING_NTF);
+	if (!hdr ||
+	    nla_put_be32(msg, KIPSEC_A_SA_SPI, cfg->id.spi) ||
+	    nla_put_u8(msg, KIPSEC_A_SA_PROTO, cfg->id.proto) ||
+	    kipsec_nl_put_addr(msg, KIPSEC_A_SA_SADDR_IPV4,
+			       KIPSEC_A_SA_SADDR_IPV6, cfg->id.family,
+			       &cfg->saddr) ||
+	    kipsec_nl_put_addr(msg, KIPSEC_A_SA_DADDR_IPV4,
+			       KIPSEC_A_SA_DADDR_IPV6, cfg->id.family,
+			       &cfg->id.daddr) ||
+	    nla_put_be16(msg, KIPSEC_A_SA_ENCAP_SPORT, cfg->encap_sport) ||
+	    nla_put_be16(msg, KIPSEC_A_SA_ENCAP_DPORT, cfg->encap_dport) ||
+	    kipsec_nl_put_addr(msg, KIPSEC_A_SA_NEW_ADDR_IPV4,
+			       KIPSEC_A_SA_NEW_ADDR_IPV6, cfg->id.family, addr) ||
+	    nla_put_be16(msg, KIPSEC_A_SA_NEW_PORT, port)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&kipsec_nl_family, net, msg, 0,
+				KIPSEC_NLGRP_EVENTS, GFP_ATOMIC);
+}
+
+/* The packet that needs an SA, as a selector that covers it alone. */
+static void kipsec_flow_selector(const struct kipsec_flow *flow,
+				 struct kipsec_selector *sel)
+{
+	bool icmp = flow->proto == IPPROTO_ICMP ||
+		    flow->proto == IPPROTO_ICMPV6;
+
+	memset(sel, 0, sizeof(*sel));
+	sel->family = flow->family;
+	sel->saddr = flow->saddr;
+	sel->daddr = flow->daddr;
+	sel->sprefix = kipsec_addr_bits(flow->family);
+	sel->dprefix = sel->sprefix;
+	sel->proto = flow->proto;
+	sel->sport_max = U16_MAX;
+	sel->dport_max = U16_MAX;
+	sel->icmp_type = icmp ? flow->sport : -1;
+	sel->icmp_code = icmp ? flow->dport : -1;
+	if (!icmp && kipsec_proto_has_ports(flow->proto)) {
+		sel->sport_min = flow->sport;
+		sel->sport_max = flow->sport;
+		sel->dport_min = flow->dport;
+		sel->dport_max = flow->dport;
+	}
+}
+
+/* From the packet path: atomic allocation, and no reply to wait for. */
+void kipsec_nl_notify_acquire(struct net *net,
+			      const struct kipsec_policy *pol,
+			      const struct kipsec_flow *flow)
+{
+	const struct kipsec_policy_config *cfg = &pol->cfg;
+	struct kipsec_selector packet;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	if (!msg)
+		return;
+	kipsec_flow_selector(flow, &packet);
+	hdr = genlmsg_put(msg, 0, 0, &kipsec_nl_family, 0,
+			  KIPSEC_CMD_ACQUIRE_NTF);
+	if (!hdr ||
+	    nla_put_u32(msg, KIPSEC_A_POLICY_ID, pol->id) ||
+	    nla_put_u8(msg, KIPSEC_A_POLICY_DIR, cfg->dir) ||
+	    nla_put_u32(msg, KIPSEC_A_POLICY_IF_ID, cfg->if_id) ||
+	    kipsec_nl_put_selector(msg, KIPSEC_A_POLICY_SELECTOR, &cfg->sel) ||
+	    kipsec_nl_put_template(msg, &cfg->tmpl) ||
+	    kipsec_nl_put_selector(msg, KIPSEC_A_POLICY_PACKET, &packet)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&kipsec_nl_family, net, msg, 0,
+				KIPSEC_NLGRP_EVENTS, GFP_ATOMIC);
+}
+
 static int kipsec_nl_fill_policy(struct sk_buff *skb,
 				 const struct kipsec_policy *pol, u32 portid,
 				 u32 seq, int flags,
@@ -1403,6 +1505,83 @@ int kipsec_nl_limits_set_doit(struct sk_buff *skb, struct genl_info *info)
 		kn->spd.max = nla_get_u32(max_pols);
 	mutex_unlock(&kn->lock);
 	return ret;
+}
+
+/* ---- drop counters ---- */
+
+/* Each reason the data path drops a packet for, and its attribute. */
+static const u16 kipsec_nl_drop_attrs[] = {
+	[KIPSEC_DROP_IN_MALFORMED]	= KIPSEC_A_STATS_IN_MALFORMED,
+	[KIPSEC_DROP_IN_NOMEM]		= KIPSEC_A_STATS_IN_NOMEM,
+	[KIPSEC_DROP_IN_SA_INVALID]	= KIPSEC_A_STATS_IN_SA_INVALID,
+	[KIPSEC_DROP_IN_REPLAY]		= KIPSEC_A_STATS_IN_REPLAY,
+	[KIPSEC_DROP_IN_INTEGRITY]	= KIPSEC_A_STATS_IN_INTEGRITY,
+	[KIPSEC_DROP_IN_TRAILER]	= KIPSEC_A_STATS_IN_TRAILER,
+	[KIPSEC_DROP_IN_SELECTOR]	= KIPSEC_A_STATS_IN_SELECTOR,
+	[KIPSEC_DROP_IN_POLICY]		= KIPSEC_A_STATS_IN_POLICY,
+	[KIPSEC_DROP_IN_DISCARD]	= KIPSEC_A_STATS_IN_DISCARD,
+	[KIPSEC_DROP_IN_CRYPTO]		= KIPSEC_A_STATS_IN_CRYPTO,
+	[KIPSEC_DROP_OUT_NO_POLICY]	= KIPSEC_A_STATS_OUT_NO_POLICY,
+	[KIPSEC_DROP_OUT_DISCARD]	= KIPSEC_A_STATS_OUT_DISCARD,
+	[KIPSEC_DROP_OUT_NO_SA]		= KIPSEC_A_STATS_OUT_NO_SA,
+	[KIPSEC_DROP_OUT_SEQ_OVERFLOW]	= KIPSEC_A_STATS_OUT_SEQ_OVERFLOW,
+	[KIPSEC_DROP_OUT_EXPIRED]	= KIPSEC_A_STATS_OUT_EXPIRED,
+	[KIPSEC_DROP_OUT_NOMEM]		= KIPSEC_A_STATS_OUT_NOMEM,
+	[KIPSEC_DROP_OUT_NO_ROUTE]	= KIPSEC_A_STATS_OUT_NO_ROUTE,
+	[KIPSEC_DROP_OUT_TOO_BIG]	= KIPSEC_A_STATS_OUT_TOO_BIG,
+	[KIPSEC_DROP_OUT_CRYPTO]	= KIPSEC_A_STATS_OUT_CRYPTO,
+	[KIPSEC_DROP_OUT_MALFORMED]	= KIPSEC_A_STATS_OUT_MALFORMED,
+};
+
+int kipsec_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct kipsec_drop_stats drops;
+	struct sk_buff *msg;
+	unsigned int i;
+	void *hdr;
+
+	/* one entry per reason, and one per counter attribute of the spec */
+	BUILD_BUG_ON(ARRAY_SIZE(kipsec_nl_drop_attrs) != KIPSEC_DROPS);
+	BUILD_BUG_ON(ARRAY_SIZE(kipsec_nl_drop_attrs) != KIPSEC_A_STATS_PAD - 1);
+
+	kipsec_net_read_drops(kipsec_nl_net(info), &drops);
+	msg = genlmsg_new(KIPSEC_DROPS * nla_total_size_64bit(sizeof(u64)),
+			  GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_iput(msg, info);
+	if (!hdr)
+		goto err;
+	for (i = 0; i < KIPSEC_DROPS; i++)
+		if (nla_put_u64_64bit(msg, kipsec_nl_drop_attrs[i],
+				      drops.count[i], KIPSEC_A_STATS_PAD))
+			goto err;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+err:
+	/* the message was sized for exactly these attributes */
+	WARN_ON_ONCE(1);
+	nlmsg_free(msg);
+	NL_SET_ERR_MSG(info->extack, "the reply does not fit its message");
+	return -EMSGSIZE;
+}
+
+/* ---- UDP encapsulation ---- */
+
+int kipsec_nl_encap_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	if (kipsec_nl_missing(info->extack, NULL, info->attrs,
+			      KIPSEC_A_ENCAP_FD, "fd"))
+		return -EINVAL;
+	return kipsec_encap_attach(kipsec_nl_net(info),
+				   nla_get_u32(info->attrs[KIPSEC_A_ENCAP_FD]),
+				   info->extack);
+}
+
+int kipsec_nl_encap_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	kipsec_encap_detach(kipsec_nl_net(info));
+	return 0;
 }
 
 int kipsec_nl_register(void)

@@ -6,6 +6,9 @@
 #include <linux/jiffies.h>
 #include <net/netns/generic.h>
 
+#include "acquire.h"
+#include "encap.h"
+#include "hooks.h"
 #include "link.h"
 #include "netlink.h"
 #include "netns.h"
@@ -55,6 +58,19 @@ void kipsec_net_flush_if_id(struct net *net, u32 if_id)
 	mutex_unlock(&kn->lock);
 }
 
+void kipsec_net_read_drops(struct kipsec_net *kn, struct kipsec_drop_stats *out)
+{
+	const struct kipsec_drop_stats *pcpu;
+	int cpu, i;
+
+	memset(out, 0, sizeof(*out));
+	for_each_possible_cpu(cpu) {
+		pcpu = per_cpu_ptr(kn->drops, cpu);
+		for (i = 0; i < KIPSEC_DROPS; i++)
+			out->count[i] += READ_ONCE(pcpu->count[i]);
+	}
+}
+
 static int __net_init kipsec_net_init(struct net *net)
 {
 	struct kipsec_net *kn = kipsec_net(net);
@@ -63,11 +79,27 @@ static int __net_init kipsec_net_init(struct net *net)
 	kn->net = net;
 	mutex_init(&kn->lock);
 	INIT_DELAYED_WORK(&kn->larval_work, kipsec_net_larval_work);
+	xa_init(&kn->links);
+	kipsec_acquire_init(kn);
+	kn->drops = alloc_percpu(struct kipsec_drop_stats);
+	if (!kn->drops)
+		return -ENOMEM;
 	ret = kipsec_sad_init(&kn->sad, &kn->lock);
 	if (ret)
-		return ret;
+		goto err_sad;
+	kn->sad.net = net;
 	kipsec_spd_init(&kn->spd, &kn->lock);
+	ret = kipsec_hooks_register(net);
+	if (ret)
+		goto err_hooks;
 	return 0;
+
+err_hooks:
+	kipsec_spd_destroy(&kn->spd);
+	kipsec_sad_destroy(&kn->sad);
+err_sad:
+	free_percpu(kn->drops);
+	return ret;
 }
 
 static void __net_exit kipsec_net_exit_batch(struct list_head *net_list)
@@ -79,9 +111,13 @@ static void __net_exit kipsec_net_exit_batch(struct list_head *net_list)
 	kipsec_link_destroy_nets(net_list);
 	list_for_each_entry(net, net_list, exit_list) {
 		kn = kipsec_net(net);
+		kipsec_encap_detach(kn);
+		/* waits for the hooks, and the encap receiver, to be done */
+		kipsec_hooks_unregister(net);
 		cancel_delayed_work_sync(&kn->larval_work);
 		kipsec_spd_destroy(&kn->spd);
 		kipsec_sad_destroy(&kn->sad);
+		free_percpu(kn->drops);
 	}
 }
 

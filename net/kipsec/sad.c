@@ -16,6 +16,9 @@
 #include <uapi/linux/kipsec.h>
 
 #include "compat.h"
+#include "crypto.h"
+#include "lifetime.h"
+#include "main.h"
 #include "sad.h"
 
 static const struct rhashtable_params kipsec_sad_params = {
@@ -25,15 +28,31 @@ static const struct rhashtable_params kipsec_sad_params = {
 	.automatic_shrinking = true,
 };
 
+static const struct rhashtable_params kipsec_sad_out_params = {
+	.key_len = sizeof(struct kipsec_sa_out_key),
+	.key_offset = offsetof(struct kipsec_sa, out_key),
+	.head_offset = offsetof(struct kipsec_sa, out_node),
+	.automatic_shrinking = true,
+};
+
 int kipsec_sad_init(struct kipsec_sad *sad, struct mutex *lock)
 {
+	int ret;
+
 	sad->lock = lock;
+	atomic_set(&sad->live, 0);
 	sad->count = 0;
 	sad->max = KIPSEC_DEFAULT_MAX_SAS;
 	sad->generation = 1;
 	INIT_LIST_HEAD(&sad->larval);
 	xa_init_flags(&sad->all, XA_FLAGS_ALLOC);
-	return rhashtable_init(&sad->table, &kipsec_sad_params);
+	ret = rhashtable_init(&sad->table, &kipsec_sad_params);
+	if (ret)
+		return ret;
+	ret = rhltable_init(&sad->out, &kipsec_sad_out_params);
+	if (ret)
+		rhashtable_destroy(&sad->table);
+	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(kipsec_sad_init);
 
@@ -42,6 +61,9 @@ void kipsec_sad_destroy(struct kipsec_sad *sad)
 	mutex_lock(sad->lock);
 	kipsec_sad_flush(sad, 0);
 	mutex_unlock(sad->lock);
+	/* packets in crypto and lifetime works hold SAs that count on us */
+	wait_var_event(&sad->live, !atomic_read(&sad->live));
+	rhltable_destroy(&sad->out);
 	rhashtable_destroy(&sad->table);
 	xa_destroy(&sad->all);
 }
@@ -55,29 +77,113 @@ struct kipsec_sa *kipsec_sad_lookup(struct kipsec_sad *sad,
 }
 EXPORT_SYMBOL_IF_KUNIT(kipsec_sad_lookup);
 
-static void kipsec_sa_free_rcu(struct rcu_head *rcu)
+/* The newest valid SA for an outbound packet. Under the RCU read lock. */
+struct kipsec_sa *kipsec_sad_lookup_out(struct kipsec_sad *sad,
+					const struct kipsec_sa_out_key *key)
 {
-	kfree_sensitive(container_of(rcu, struct kipsec_sa, rcu));
+	struct kipsec_sa *sa, *best = NULL;
+	struct rhlist_head *pos, *list;
+
+	list = rhltable_lookup(&sad->out, key, kipsec_sad_out_params);
+	rhl_for_each_entry_rcu(sa, pos, list, out_node)
+		if (READ_ONCE(sa->state) == KIPSEC_SA_STATE_VALID &&
+		    (!best || sa->serial > best->serial))
+			best = sa;
+	return best;
+}
+EXPORT_SYMBOL_IF_KUNIT(kipsec_sad_lookup_out);
+
+/* Crypto transforms may sleep when freed: free in process context. */
+static void kipsec_sa_free_work(struct work_struct *work)
+{
+	struct kipsec_sa *sa = container_of(to_rcu_work(work), struct kipsec_sa,
+					    free_work);
+	struct kipsec_sad *sad = sa->sad;
+
+	kipsec_esp_destroy_sa(sa);
+	kfree_sensitive(sa);
+	if (atomic_dec_and_test(&sad->live))
+		wake_up_var(&sad->live);
 }
 
-/* For SAs that were never visible to RCU readers, or already unlinked. */
-void kipsec_sa_free(struct kipsec_sa *sa)
+/* For a packet that found the SA under RCU and outlives the read lock. */
+bool kipsec_sa_hold(struct kipsec_sa *sa)
 {
-	call_rcu(&sa->rcu, kipsec_sa_free_rcu);
+	return refcount_inc_not_zero(&sa->refcnt);
 }
 
-static struct kipsec_sa *kipsec_sa_alloc(const struct kipsec_sa_config *cfg,
+/* The last reference frees the SA once RCU readers are done with it. */
+void kipsec_sa_put(struct kipsec_sa *sa)
+{
+	if (refcount_dec_and_test(&sa->refcnt))
+		queue_rcu_work(kipsec_wq, &sa->free_work);
+}
+EXPORT_SYMBOL_IF_KUNIT(kipsec_sa_put);
+
+void kipsec_sa_read_stats(struct kipsec_sa *sa, struct kipsec_sa_stats *st)
+{
+	spin_lock_bh(&sa->lock);
+	*st = sa->stats;
+	spin_unlock_bh(&sa->lock);
+}
+
+static struct kipsec_sa *kipsec_sa_alloc(struct kipsec_sad *sad,
+					 const struct kipsec_sa_config *cfg,
 					 u8 state)
 {
 	struct kipsec_sa *sa = kzalloc(sizeof(*sa), GFP_KERNEL);
 
 	if (!sa)
 		return NULL;
+	atomic_inc(&sad->live);
+	sa->sad = sad;
+	kipsec_lifetime_init(sa);
 	sa->cfg = *cfg;
 	sa->state = state;
 	sa->add_time = ktime_get_real_seconds();
 	INIT_LIST_HEAD(&sa->larval_node);
+	refcount_set(&sa->refcnt, 1);
+	INIT_RCU_WORK(&sa->free_work, kipsec_sa_free_work);
+	spin_lock_init(&sa->lock);
 	return sa;
+}
+
+/*
+ * A valid SA gets its transform and is found by outbound packets through
+ * the template a policy names: its addresses, protocol, mode and ids.
+ */
+static int kipsec_sa_make_valid(struct kipsec_sa *sa,
+				struct netlink_ext_ack *extack)
+{
+	struct kipsec_sa_out_key *key = &sa->out_key;
+
+	key->daddr = sa->cfg.id.daddr;
+	key->saddr = sa->cfg.saddr;
+	key->if_id = sa->cfg.if_id;
+	key->reqid = sa->cfg.reqid;
+	key->family = sa->cfg.id.family;
+	key->proto = sa->cfg.id.proto;
+	key->mode = sa->cfg.mode;
+	return kipsec_esp_init_sa(sa, extack);
+}
+
+/* Make a valid SA findable by outbound packets; newer SAs are preferred. */
+static int kipsec_sad_publish_out(struct kipsec_sad *sad, struct kipsec_sa *sa)
+{
+	int ret;
+
+	ret = rhltable_insert(&sad->out, &sa->out_node, kipsec_sad_out_params);
+	if (!ret)
+		sa->serial = ++sad->serial;
+	return ret;
+}
+
+static void kipsec_sad_unpublish_out(struct kipsec_sad *sad,
+				     struct kipsec_sa *sa)
+{
+	if (sa->serial)
+		rhltable_remove(&sad->out, &sa->out_node,
+				kipsec_sad_out_params);
 }
 
 static int kipsec_sad_insert(struct kipsec_sad *sad, struct kipsec_sa *sa,
@@ -97,75 +203,102 @@ static int kipsec_sad_insert(struct kipsec_sad *sad, struct kipsec_sa *sa,
 		return ret;
 	ret = rhashtable_lookup_insert_fast(&sad->table, &sa->node,
 					    kipsec_sad_params);
-	if (ret) {
-		xa_erase(&sad->all, sa->index);
-		return ret;
+	if (ret)
+		goto err_table;
+	if (sa->state == KIPSEC_SA_STATE_VALID) {
+		ret = kipsec_sad_publish_out(sad, sa);
+		if (ret)
+			goto err_out;
 	}
 	sad->count++;
 	sad->generation++;
 	return 0;
+
+err_out:
+	rhashtable_remove_fast(&sad->table, &sa->node, kipsec_sad_params);
+err_table:
+	xa_erase(&sad->all, sa->index);
+	return ret;
 }
 
 /*
- * Swap in a new SA for an old one with the same identity, so that RCU
- * readers see either the old or the new configuration, never a mix.
+ * The key manager completes a larval SA: the valid one takes its place, so
+ * that RCU readers see one or the other, never a mix.
  */
-static int kipsec_sad_replace(struct kipsec_sad *sad, struct kipsec_sa *old,
-			      const struct kipsec_sa_config *cfg,
-			      time64_t add_time)
+static int kipsec_sad_complete_larval(struct kipsec_sad *sad,
+				      struct kipsec_sa *larval,
+				      struct kipsec_sa *sa)
 {
-	struct kipsec_sa *sa = kipsec_sa_alloc(cfg, KIPSEC_SA_STATE_VALID);
 	int ret;
 
-	if (!sa)
-		return -ENOMEM;
-	sa->add_time = add_time;
-	sa->index = old->index;
-	ret = rhashtable_replace_fast(&sad->table, &old->node, &sa->node,
+	ret = kipsec_sad_publish_out(sad, sa);
+	if (ret)
+		return ret;
+	sa->index = larval->index;
+	ret = rhashtable_replace_fast(&sad->table, &larval->node, &sa->node,
 				      kipsec_sad_params);
 	if (ret) {
-		kfree_sensitive(sa);
+		kipsec_sad_unpublish_out(sad, sa);
 		return ret;
 	}
 	xa_store(&sad->all, sa->index, sa, GFP_KERNEL);
-	list_del(&old->larval_node);
+	list_del(&larval->larval_node);
 	sad->generation++;
-	kipsec_sa_free(old);
+	kipsec_sa_put(larval);
 	return 0;
 }
 
-/* Replace a valid SA's configuration; its identity stays the same. */
+/*
+ * Change what sa-set may change: lifetimes and encapsulation. The SA stays
+ * in place, so its sequence numbers, replay window and counters go on.
+ */
 int kipsec_sad_update(struct kipsec_sad *sad, struct kipsec_sa *sa,
 		      const struct kipsec_sa_config *cfg)
 {
 	lockdep_assert_held(sad->lock);
-	return kipsec_sad_replace(sad, sa, cfg, sa->add_time);
+	spin_lock_bh(&sa->lock);
+	sa->cfg.soft = cfg->soft;
+	sa->cfg.hard = cfg->hard;
+	sa->cfg.encap_sport = cfg->encap_sport;
+	sa->cfg.encap_dport = cfg->encap_dport;
+	spin_unlock_bh(&sa->lock);
+	sad->generation++;
+	kipsec_lifetime_changed(sa);
+	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(kipsec_sad_update);
 
 int kipsec_sad_add(struct kipsec_sad *sad, const struct kipsec_sa_config *cfg,
 		   struct netlink_ext_ack *extack)
 {
-	struct kipsec_sa *sa;
+	struct kipsec_sa *old, *sa;
 	int ret;
 
 	lockdep_assert_held(sad->lock);
-	sa = kipsec_sad_lookup(sad, &cfg->id);
-	/* sa-alloc-spi reserved this SA: the key manager completes it */
-	if (sa && sa->state == KIPSEC_SA_STATE_LARVAL)
-		return kipsec_sad_replace(sad, sa, cfg,
-					  ktime_get_real_seconds());
-	if (sa) {
+	old = kipsec_sad_lookup(sad, &cfg->id);
+	/* sa-alloc-spi reserved a larval SA: the key manager completes it */
+	if (old && old->state != KIPSEC_SA_STATE_LARVAL) {
 		NL_SET_ERR_MSG(extack,
 			       "an SA with this spi, destination and proto exists");
 		return -EEXIST;
 	}
-	sa = kipsec_sa_alloc(cfg, KIPSEC_SA_STATE_VALID);
+	sa = kipsec_sa_alloc(sad, cfg, KIPSEC_SA_STATE_VALID);
 	if (!sa)
 		return -ENOMEM;
-	ret = kipsec_sad_insert(sad, sa, extack);
+	ret = kipsec_sa_make_valid(sa, extack);
 	if (ret)
-		kfree_sensitive(sa);
+		goto err;
+	if (old)
+		ret = kipsec_sad_complete_larval(sad, old, sa);
+	else
+		ret = kipsec_sad_insert(sad, sa, extack);
+	if (ret)
+		goto err;
+	kipsec_lifetime_start(sa);
+	return 0;
+
+err:
+	kipsec_sa_put(sa);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(kipsec_sad_add);
@@ -174,11 +307,15 @@ void kipsec_sad_remove(struct kipsec_sad *sad, struct kipsec_sa *sa)
 {
 	lockdep_assert_held(sad->lock);
 	rhashtable_remove_fast(&sad->table, &sa->node, kipsec_sad_params);
+	kipsec_sad_unpublish_out(sad, sa);
 	xa_erase(&sad->all, sa->index);
 	list_del(&sa->larval_node);
 	sad->count--;
 	sad->generation++;
-	kipsec_sa_free(sa);
+	/* packets still in crypto see it and stop using it */
+	WRITE_ONCE(sa->state, KIPSEC_SA_STATE_EXPIRED);
+	kipsec_lifetime_stop(sa);
+	kipsec_sa_put(sa);
 }
 EXPORT_SYMBOL_IF_KUNIT(kipsec_sad_remove);
 
@@ -248,7 +385,7 @@ int kipsec_sad_alloc_spi(struct kipsec_sad *sad,
 	int ret;
 
 	lockdep_assert_held(sad->lock);
-	sa = kipsec_sa_alloc(cfg, KIPSEC_SA_STATE_LARVAL);
+	sa = kipsec_sa_alloc(sad, cfg, KIPSEC_SA_STATE_LARVAL);
 	if (!sa)
 		return -ENOMEM;
 	ret = kipsec_sad_pick_spi(sad, &sa->cfg.id, spi_min, spi_max);
@@ -265,7 +402,7 @@ int kipsec_sad_alloc_spi(struct kipsec_sad *sad,
 	*spi = sa->cfg.id.spi;
 	return 0;
 err:
-	kfree(sa);
+	kipsec_sa_put(sa);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(kipsec_sad_alloc_spi);

@@ -6,7 +6,9 @@
 #define _KIPSEC_SAD_H
 
 #include <linux/mutex.h>
+#include <linux/refcount.h>
 #include <linux/rhashtable-types.h>
+#include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <linux/netlink.h>
@@ -52,24 +54,72 @@ struct kipsec_sa_config {
 	__be16 encap_dport;
 };
 
+/* What the data path counts per SA, under kipsec_sa.lock. */
+struct kipsec_sa_stats {
+	u64 bytes;
+	u64 packets;
+	u64 replay_drops;
+	u64 integrity_failures;
+	u64 other_errors;
+	time64_t use_time;		/* 0: never used */
+};
+
+/*
+ * What an outbound packet asks of the SAD: a policy's template, with the
+ * packet's addresses in transport mode. Every byte is set (zeroed pad).
+ */
+struct kipsec_sa_out_key {
+	union kipsec_addr daddr;
+	union kipsec_addr saddr;
+	u32 if_id;
+	u32 reqid;
+	u8 family;
+	u8 proto;
+	u8 mode;
+	u8 zero;
+};
+
+struct kipsec_replay;
+
 struct kipsec_sa {
 	struct rhash_head node;		/* keyed by cfg.id */
+	struct rhlist_head out_node;	/* keyed by out_key; valid SAs only */
+	struct kipsec_sa_out_key out_key;
+	u64 serial;			/* order of publication in out; 0: not */
 	struct kipsec_sa_config cfg;
 	u32 index;			/* in kipsec_sad.all, for dumps */
-	u8 state;			/* enum kipsec_sa_state */
+	u8 state;			/* enum kipsec_sa_state; READ_ONCE */
 	time64_t add_time;
 	unsigned long larval_deadline;	/* jiffies */
 	struct list_head larval_node;
-	struct rcu_head rcu;
+	refcount_t refcnt;		/* the SAD's, packets in crypto, work */
+	struct rcu_work free_work;
+	struct kipsec_sad *sad;
+	struct delayed_work lifetime_work;	/* holds a reference if queued */
+	unsigned long valid_jiffies;	/* when it became valid */
+	bool soft_sent;			/* under the configuration mutex */
+	struct crypto_aead *aead;	/* ESP: NULL while larval */
+	spinlock_t lock;		/* protects what follows */
+	struct kipsec_sa_stats stats;
+	u64 seq_out;			/* last sequence number sent */
+	struct kipsec_replay *replay;	/* ESP only */
+	union kipsec_addr mapping_addr;	/* the NAT mapping last announced */
+	__be16 mapping_port;
+	bool soft_kicked;		/* a limit was reached: the work runs */
+	bool hard_kicked;
 };
 
 struct kipsec_sad {
 	struct mutex *lock;		/* the namespace's configuration lock */
+	struct net *net;		/* where expire events go; NULL: nowhere */
+	atomic_t live;			/* SAs not yet freed, removed ones too */
 	struct rhashtable table;
+	struct rhltable out;		/* valid SAs by kipsec_sa_out_key */
 	struct xarray all;		/* index -> SA, in insertion order */
 	u32 count;
 	u32 max;
 	u32 generation;			/* bumped on change: dump consistency */
+	u64 serial;			/* of the newest SA in out */
 	struct list_head larval;	/* larval SAs, by deadline */
 };
 
@@ -91,6 +141,10 @@ int kipsec_sad_alloc_spi(struct kipsec_sad *sad, const struct kipsec_sa_config *
 struct kipsec_sa *kipsec_sad_first_expired(struct kipsec_sad *sad,
 					   unsigned long now);
 unsigned long kipsec_sad_next_deadline(struct kipsec_sad *sad);
-void kipsec_sa_free(struct kipsec_sa *sa);
+struct kipsec_sa *kipsec_sad_lookup_out(struct kipsec_sad *sad,
+					const struct kipsec_sa_out_key *key);
+bool kipsec_sa_hold(struct kipsec_sa *sa);
+void kipsec_sa_put(struct kipsec_sa *sa);
+void kipsec_sa_read_stats(struct kipsec_sa *sa, struct kipsec_sa_stats *st);
 
 #endif /* _KIPSEC_SAD_H */

@@ -57,6 +57,8 @@ struct kipsec_policy {
 	struct list_head node;		/* in kipsec_spd.dirs[cfg.dir] */
 	u32 id;
 	struct kipsec_policy_config cfg;
+	unsigned long acquire_jiffies;	/* last ACQUIRE; 0: none yet */
+	u32 acquire_hash;		/* of the addresses it was for */
 	struct rcu_head rcu;
 };
 

@@ -169,7 +169,7 @@ struct object {
 int object_run(const struct object *obj, struct args *a, const struct opts *o);
 
 extern const struct object sa_object, policy_object, limits_object,
-	link_object, monitor_object;
+	link_object, monitor_object, stats_object, encap_object;
 
 /*
  * ---- The objects, decoded from or encoded to netlink (sa.c, policy.c) ----
@@ -229,6 +229,16 @@ struct policy {
 
 #define HAS(obj, attr)	(((obj)->set & BIT(attr)) != 0)
 
+/* The namespace's drop counters (stats-get), indexed by attribute type. */
+struct drop_stats {
+	uint64_t set;		/* BIT(KIPSEC_A_STATS_*) reported */
+	uint64_t val[64];
+};
+
+/* stats.c: the counters' names in the spec's order, decoder, printers */
+extern const struct name_val drop_counter_names[];
+extern const size_t drop_counter_count;
+
 /* Printers shared by show/get and monitor. */
 struct nlmsghdr;
 void sa_decode(const struct nlmsghdr *nlh, struct sa *sa);
@@ -238,6 +248,9 @@ void sa_json_id(struct json *j, const struct sa *sa);
 void sa_json(struct json *j, const char *key, const struct sa *sa,
 	     bool stats);
 void policy_decode(const struct nlmsghdr *nlh, struct policy *p);
+void drop_stats_decode(const struct nlmsghdr *nlh, struct drop_stats *s);
+void drop_stats_print(FILE *f, const struct drop_stats *s);
+void drop_stats_json(struct json *j, const struct drop_stats *s);
 void policy_print_head(FILE *f, const struct policy *p);
 void selector_print(FILE *f, const struct selector *sel);
 void template_print(FILE *f, const struct template *t);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kipsec(8): global options, the network namespace switch, and dispatch
- * to the objects (sa, policy, limits, link, monitor).
+ * to the objects (sa, policy, limits, stats, link, monitor).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,8 +14,8 @@
 #include "kipsec.h"
 
 static const struct object *const objects[] = {
-	&sa_object, &policy_object, &limits_object, &link_object,
-	&monitor_object,
+	&sa_object, &policy_object, &limits_object, &stats_object,
+	&encap_object, &link_object, &monitor_object,
 };
 
 static void usage(FILE *f)
@@ -24,7 +24,7 @@ static void usage(FILE *f)
 
 	fputs("Usage: kipsec [OPTIONS] OBJECT { COMMAND | help }\n"
 	      "       kipsec help | -h\n"
-	      "OBJECT := { sa | policy | limits | link | monitor }\n"
+	      "OBJECT := { sa | policy | limits | stats | encap | link | monitor }\n"
 	      "       kipsec [OPTIONS] -b[atch] FILE\n"
 	      "OPTIONS := { -j[son] | -s[tats] | -n[etns] NETNS | -h[elp] }\n"
 	      "  -j and -s may also follow the command; -n must come first.\n"

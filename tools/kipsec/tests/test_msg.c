@@ -4,10 +4,13 @@
  * Documentation/netlink/specs/kipsec.yaml: sizes (u8/u16/u32/u64), byte
  * order (SPI and encap ports big-endian, everything else host order) and
  * nesting. The expected bytes are spelled out, not computed with the
- * tool's own helpers.
+ * tool's own helpers. And the other way: what replies the kernel could
+ * send decode and print to, the expected text spelled out too.
  */
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
@@ -295,6 +298,191 @@ static void test_policy_del_by_id(void **state)
 	assert_false(present(nlh, NULL, KIPSEC_A_POLICY_DIR));
 }
 
+/* ---- replies ---- */
+
+/* The 20 counters of stats-get, in the spec's order, with their names. */
+static const char *const stats_names[] = {
+	"in-malformed", "in-nomem", "in-sa-invalid", "in-replay",
+	"in-integrity", "in-trailer", "in-selector", "in-policy",
+	"in-discard", "in-crypto", "out-no-policy", "out-discard",
+	"out-no-sa", "out-seq-overflow", "out-expired", "out-nomem",
+	"out-no-route", "out-too-big", "out-crypto", "out-malformed",
+};
+
+/* What a printer wrote to a memory stream; free() it. */
+struct capture {
+	FILE *f;
+	char *text;
+	size_t len;
+};
+
+static void capture_start(struct capture *c)
+{
+	c->text = NULL;
+	c->f = open_memstream(&c->text, &c->len);
+	assert_non_null(c->f);
+}
+
+static const char *capture_end(struct capture *c)
+{
+	assert_int_equal(fclose(c->f), 0);
+	return c->text;
+}
+
+/*
+ * A stats-get reply as the kernel builds it: a zero-length pad before a
+ * counter when it would be misaligned, attributes 1..20 (type i has value
+ * i * 1000 + i; the first and the last are full 64-bit values).
+ */
+static struct nlmsghdr *stats_reply(void)
+{
+	struct nlmsghdr *nlh = new_msg();
+	uint64_t v;
+	uint16_t i;
+
+	mnl_attr_put(nlh, 21, 0, NULL);		/* KIPSEC_A_STATS_PAD */
+	for (i = 1; i <= 20; i++) {
+		v = i * 1000 + i;
+		if (i == 1)
+			v = UINT64_MAX;
+		if (i == 20)
+			v = 0x100000000ULL;
+		mnl_attr_put_u64(nlh, i, v);
+	}
+	return nlh;
+}
+
+static void test_stats_decode(void **state)
+{
+	struct nlmsghdr *nlh = stats_reply();
+	struct drop_stats s;
+	uint16_t i;
+
+	(void)state;
+	/* the attribute numbers are the spec's, in its order */
+	assert_int_equal(KIPSEC_A_STATS_IN_MALFORMED, 1);
+	assert_int_equal(KIPSEC_A_STATS_IN_CRYPTO, 10);
+	assert_int_equal(KIPSEC_A_STATS_OUT_NO_POLICY, 11);
+	assert_int_equal(KIPSEC_A_STATS_OUT_MALFORMED, 20);
+	assert_int_equal(KIPSEC_A_STATS_PAD, 21);
+	drop_stats_decode(nlh, &s);
+	assert_true(s.val[1] == UINT64_MAX);
+	for (i = 2; i < 20; i++)
+		assert_int_equal(s.val[i], i * 1000 + i);
+	assert_true(s.val[20] == 0x100000000ULL);
+	/* 1..20 present, the pad not */
+	assert_true(s.set == 0x1ffffeULL);
+}
+
+/* A newer kernel's counter is skipped, a malformed one dropped. */
+static void test_stats_decode_unknown(void **state)
+{
+	struct nlmsghdr *nlh = new_msg();
+	struct drop_stats s;
+
+	(void)state;
+	mnl_attr_put_u64(nlh, KIPSEC_A_STATS_IN_REPLAY, 7);
+	mnl_attr_put_u32(nlh, KIPSEC_A_STATS_IN_NOMEM, 9);	/* not a u64 */
+	mnl_attr_put_u64(nlh, 40, 5);
+	drop_stats_decode(nlh, &s);
+	assert_true(s.set == BIT(KIPSEC_A_STATS_IN_REPLAY));
+	assert_int_equal(s.val[KIPSEC_A_STATS_IN_REPLAY], 7);
+	assert_int_equal(s.val[KIPSEC_A_STATS_IN_NOMEM], 0);
+}
+
+static void test_stats_print(void **state)
+{
+	struct nlmsghdr *nlh = stats_reply();
+	struct drop_stats s;
+	struct capture c;
+	char want[2048], *p = want;
+	size_t i;
+
+	(void)state;
+	drop_stats_decode(nlh, &s);
+	capture_start(&c);
+	drop_stats_print(c.f, &s);
+	p += sprintf(p, "in-malformed 18446744073709551615\n");
+	for (i = 1; i < 19; i++)
+		p += sprintf(p, "%s %zu\n", stats_names[i],
+			     (i + 1) * 1000 + i + 1);
+	sprintf(p, "out-malformed 4294967296\n");
+	assert_string_equal(capture_end(&c), want);
+	free(c.text);
+}
+
+static void test_stats_json(void **state)
+{
+	struct nlmsghdr *nlh = stats_reply();
+	struct drop_stats s;
+	struct capture c;
+	char want[2048], *p = want;
+	struct json j;
+	size_t i;
+
+	(void)state;
+	drop_stats_decode(nlh, &s);
+	capture_start(&c);
+	json_init(&j, c.f);
+	drop_stats_json(&j, &s);
+	p += sprintf(p, "{\"in-malformed\":18446744073709551615");
+	for (i = 1; i < 19; i++)
+		p += sprintf(p, ",\"%s\":%zu", stats_names[i],
+			     (i + 1) * 1000 + i + 1);
+	sprintf(p, ",\"out-malformed\":4294967296}\n");
+	assert_string_equal(capture_end(&c), want);
+	free(c.text);
+}
+
+/* Only what the kernel reported is printed, still in the spec's order. */
+static void test_stats_print_partial(void **state)
+{
+	struct nlmsghdr *nlh = new_msg();
+	struct drop_stats s;
+	struct capture c;
+
+	(void)state;
+	mnl_attr_put_u64(nlh, KIPSEC_A_STATS_OUT_TOO_BIG, 3);
+	mnl_attr_put_u64(nlh, KIPSEC_A_STATS_IN_TRAILER, 0);
+	drop_stats_decode(nlh, &s);
+	capture_start(&c);
+	drop_stats_print(c.f, &s);
+	assert_string_equal(capture_end(&c), "in-trailer 0\nout-too-big 3\n");
+	free(c.text);
+}
+
+/* An SA's counters: the sa-stats nest of an sa-get reply. */
+static void test_sa_stats_decode(void **state)
+{
+	static const uint8_t spi_be[] = { 0x00, 0x00, 0x10, 0x00 };
+	static struct sa sa;
+	struct nlmsghdr *nlh = new_msg();
+	struct nlattr *nest;
+
+	(void)state;
+	mnl_attr_put(nlh, KIPSEC_A_SA_SPI, 4, spi_be);
+	nest = mnl_attr_nest_start(nlh, KIPSEC_A_SA_STATS);
+	mnl_attr_put(nlh, KIPSEC_A_SA_STATS_PAD, 0, NULL);
+	mnl_attr_put_u64(nlh, KIPSEC_A_SA_STATS_BYTES, 0x123456789ULL);
+	mnl_attr_put_u64(nlh, KIPSEC_A_SA_STATS_PACKETS, 1000);
+	mnl_attr_put_u64(nlh, KIPSEC_A_SA_STATS_REPLAY_DROPS, 3);
+	mnl_attr_put_u64(nlh, KIPSEC_A_SA_STATS_INTEGRITY_FAILURES, 4);
+	mnl_attr_put_u64(nlh, KIPSEC_A_SA_STATS_OTHER_ERRORS, 5);
+	mnl_attr_put_u64(nlh, KIPSEC_A_SA_STATS_ADD_TIME, 1700000000);
+	mnl_attr_put_u64(nlh, KIPSEC_A_SA_STATS_USE_TIME, 1700000060);
+	mnl_attr_nest_end(nlh, nest);
+	sa_decode(nlh, &sa);
+	assert_int_equal(sa.spi, 0x1000);
+	assert_true(HAS(&sa, KIPSEC_A_SA_STATS));
+	assert_true(sa.stats.val[KIPSEC_A_SA_STATS_BYTES] == 0x123456789ULL);
+	assert_int_equal(sa.stats.val[KIPSEC_A_SA_STATS_PACKETS], 1000);
+	assert_int_equal(sa.stats.val[KIPSEC_A_SA_STATS_REPLAY_DROPS], 3);
+	assert_int_equal(sa.stats.val[KIPSEC_A_SA_STATS_INTEGRITY_FAILURES], 4);
+	assert_int_equal(sa.stats.val[KIPSEC_A_SA_STATS_OTHER_ERRORS], 5);
+	assert_int_equal(sa.stats.val[KIPSEC_A_SA_STATS_ADD_TIME], 1700000000);
+	assert_int_equal(sa.stats.val[KIPSEC_A_SA_STATS_USE_TIME], 1700000060);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -304,6 +492,12 @@ int main(void)
 		cmocka_unit_test(test_policy_add),
 		cmocka_unit_test(test_policy_template_ends),
 		cmocka_unit_test(test_policy_del_by_id),
+		cmocka_unit_test(test_stats_decode),
+		cmocka_unit_test(test_stats_decode_unknown),
+		cmocka_unit_test(test_stats_print),
+		cmocka_unit_test(test_stats_json),
+		cmocka_unit_test(test_stats_print_partial),
+		cmocka_unit_test(test_sa_stats_decode),
 	};
 
 	return cmocka_run_group_tests_name("msg", tests, NULL, NULL);

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _KIPSEC_INPUT_H
+#define _KIPSEC_INPUT_H
+
+#include <linux/skbuff.h>
+
+struct kipsec_encap_src;
+struct kipsec_net;
+
+bool kipsec_input_is_decrypted(const struct sk_buff *skb);
+void kipsec_input_encap(struct kipsec_net *kn, struct sk_buff *skb,
+			const struct kipsec_encap_src *src);
+int kipsec_input_register(void);
+void kipsec_input_unregister(void);
+
+#endif /* _KIPSEC_INPUT_H */
