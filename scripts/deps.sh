@@ -11,7 +11,7 @@ pkgs=(
 	linux-headers-amd64 dkms kmod
 	# the test kernel and its generators
 	linux-source-6.12 bc bison flex libelf-dev libssl-dev dwarves rsync cpio
-	python3-yaml python3-jsonschema
+	python3 python3-yaml python3-jsonschema
 	# the VM and what runs inside it
 	qemu-system-x86 iproute2 iputils-ping iperf3 tcpdump tshark util-linux
 	libcap2-bin nftables jq

@@ -1,24 +1,30 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# `make bench`: kipsec's SAD against native XFRM in the test VM. Builds the
-# test kernel (selftests/vm/kernel.sh, cached), kipsec.ko and the tool, then
-# runs selftests/vm/guest-bench.sh once under selftests/vm/run.sh and prints
-# its table: add / dump / flush times of N SAs (default 100,000) and the
-# kernel memory they take, kipsec vs XFRM, with the ratios.
+# `make bench`: kipsec's SAD and ESP data path against native XFRM in the
+# test VM. Builds the test kernel (selftests/vm/kernel.sh, cached),
+# kipsec.ko and the tool, then runs selftests/vm/guest-bench.sh once under
+# selftests/vm/run.sh and prints its tables: add / dump / flush times of
+# N SAs (default 100,000) and the kernel memory they take, kipsec vs XFRM,
+# with the ratios; then ESP tunnel throughput (iperf3 TCP, 64-byte UDP
+# packet rate) kipsec <-> kipsec vs XFRM <-> XFRM over a veth pair, and the
+# kernel crypto API's raw AES-GCM speed (tcrypt) it compares with.
 #
 # Not a test: the numbers never fail it (under TCG only the ratios within
 # one run mean anything). It exits non-zero only when something breaks: the
 # build, the VM, or a command in the guest.
 #
-# Environment: KIPSEC_BENCH_N (number of SAs), KIPSEC_BENCH_TIMEOUT (VM
-# timeout in seconds, default 3600), KIPSEC_BENCH_DIR (where the results
-# are kept, default build/bench).
+# Environment: KIPSEC_BENCH_N (number of SAs), KIPSEC_BENCH_TCP_SECS and
+# KIPSEC_BENCH_UDP_SECS (seconds per iperf3 run, default 10),
+# KIPSEC_BENCH_TIMEOUT (VM timeout in seconds, default 3600),
+# KIPSEC_BENCH_DIR (where the results are kept, default build/bench).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd -P)
 cd "$top" || exit 1
 N=${KIPSEC_BENCH_N:-100000}
+tcp_secs=${KIPSEC_BENCH_TCP_SECS:-10}
+udp_secs=${KIPSEC_BENCH_UDP_SECS:-10}
 timeout=${KIPSEC_BENCH_TIMEOUT:-3600}
 res=${KIPSEC_BENCH_DIR:-$top/build/bench}
 t_start=$SECONDS
@@ -29,9 +35,9 @@ mkdir -p "$res" || die "cannot create $res"
 
 kdir=$(selftests/vm/build.sh "$res") || die "nothing to run"
 
-echo "bench: booting the VM: $N SAs into kipsec, then into XFRM (TCG: this takes minutes)"
+echo "bench: booting the VM: $N SAs into kipsec, then into XFRM; tcrypt; ESP throughput (TCG: this takes minutes)"
 selftests/vm/run.sh --timeout "$timeout" --results "$res/vm" "$kdir" -- \
-	selftests/vm/guest-bench.sh "$N"
+	selftests/vm/guest-bench.sh "$N" "$tcp_secs" "$udp_secs"
 rc=$?
 
 echo

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# `make demo`: show what kipsec does today. Builds the test kernel
+# `make demo`: show what kipsec does today, up to a live ESP tunnel between
+# two namespaces (ping, iperf3, counters, tcpdump). Builds the test kernel
 # (selftests/vm/kernel.sh, cached), kipsec.ko and the tool, boots the VM
 # (selftests/vm/run.sh) and runs selftests/vm/guest-demo.sh there, whose
 # output (each command echoed as "+ CMD" before its output) is shown as it
