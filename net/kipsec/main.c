@@ -4,7 +4,6 @@
  * netlink. Module init and exit order only.
  */
 #include <linux/module.h>
-#include <linux/rcupdate.h>
 #include <net/genetlink.h>
 #include <net/rtnetlink.h>
 #include <uapi/linux/kipsec.h>
@@ -55,9 +54,8 @@ static void __exit kipsec_exit(void)
 	kipsec_nl_unregister();
 	kipsec_link_unregister();
 	kipsec_input_unregister();
+	/* waits until every namespace's SAs are freed */
 	kipsec_netns_unregister();
-	/* the last SAs wait for a grace period, then for kipsec_wq */
-	rcu_barrier();
 	destroy_workqueue(kipsec_wq);
 }
 

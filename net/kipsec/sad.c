@@ -93,18 +93,31 @@ struct kipsec_sa *kipsec_sad_lookup_out(struct kipsec_sad *sad,
 }
 EXPORT_SYMBOL_IF_KUNIT(kipsec_sad_lookup_out);
 
-/* Crypto transforms may sleep when freed: free in process context. */
-static void kipsec_sa_free_work(struct work_struct *work)
-{
-	struct kipsec_sa *sa = container_of(to_rcu_work(work), struct kipsec_sa,
-					    free_work);
-	struct kipsec_sad *sad = sa->sad;
+/*
+ * SAs whose last reference is gone wait here for one grace period shared
+ * by all of them (a flush frees thousands), then are freed in process
+ * context, because freeing a crypto transform may sleep.
+ */
+static LLIST_HEAD(kipsec_sa_dead);
 
-	kipsec_esp_destroy_sa(sa);
-	kfree_sensitive(sa);
-	if (atomic_dec_and_test(&sad->live))
-		wake_up_var(&sad->live);
+static void kipsec_sa_gc(struct work_struct *work)
+{
+	struct llist_node *dead = llist_del_all(&kipsec_sa_dead);
+	struct kipsec_sa *sa, *next;
+	struct kipsec_sad *sad;
+
+	/* each SA on the list was unreachable before it was put there */
+	synchronize_rcu();
+	llist_for_each_entry_safe(sa, next, dead, dead_node) {
+		sad = sa->sad;
+		kipsec_esp_destroy_sa(sa);
+		kfree_sensitive(sa);
+		if (atomic_dec_and_test(&sad->live))
+			wake_up_var(&sad->live);
+	}
 }
+
+static DECLARE_WORK(kipsec_sa_gc_work, kipsec_sa_gc);
 
 /* For a packet that found the SA under RCU and outlives the read lock. */
 bool kipsec_sa_hold(struct kipsec_sa *sa)
@@ -115,8 +128,10 @@ bool kipsec_sa_hold(struct kipsec_sa *sa)
 /* The last reference frees the SA once RCU readers are done with it. */
 void kipsec_sa_put(struct kipsec_sa *sa)
 {
-	if (refcount_dec_and_test(&sa->refcnt))
-		queue_rcu_work(kipsec_wq, &sa->free_work);
+	if (!refcount_dec_and_test(&sa->refcnt))
+		return;
+	llist_add(&sa->dead_node, &kipsec_sa_dead);
+	queue_work(kipsec_wq, &kipsec_sa_gc_work);
 }
 EXPORT_SYMBOL_IF_KUNIT(kipsec_sa_put);
 
@@ -143,7 +158,6 @@ static struct kipsec_sa *kipsec_sa_alloc(struct kipsec_sad *sad,
 	sa->add_time = ktime_get_real_seconds();
 	INIT_LIST_HEAD(&sa->larval_node);
 	refcount_set(&sa->refcnt, 1);
-	INIT_RCU_WORK(&sa->free_work, kipsec_sa_free_work);
 	spin_lock_init(&sa->lock);
 	return sa;
 }

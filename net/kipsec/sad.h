@@ -5,6 +5,7 @@
 #ifndef _KIPSEC_SAD_H
 #define _KIPSEC_SAD_H
 
+#include <linux/llist.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
 #include <linux/rhashtable-types.h>
@@ -93,7 +94,7 @@ struct kipsec_sa {
 	unsigned long larval_deadline;	/* jiffies */
 	struct list_head larval_node;
 	refcount_t refcnt;		/* the SAD's, packets in crypto, work */
-	struct rcu_work free_work;
+	struct llist_node dead_node;	/* waiting to be freed */
 	struct kipsec_sad *sad;
 	struct delayed_work lifetime_work;	/* holds a reference if queued */
 	unsigned long valid_jiffies;	/* when it became valid */
