@@ -83,11 +83,17 @@ static void kipsec_encap_release(struct sock *sk)
 	sock_put(sk);
 }
 
-/* The socket is closing: kipsec lets go of it. */
+/*
+ * The socket is closing: kipsec lets go of it. A user socket holds its
+ * namespace, so kn outlives the read-side section.
+ */
 static void kipsec_encap_destroy(struct sock *sk)
 {
-	struct kipsec_net *kn = rcu_dereference_sk_user_data(sk);
+	struct kipsec_net *kn;
 
+	rcu_read_lock();
+	kn = rcu_dereference_sk_user_data(sk);
+	rcu_read_unlock();
 	if (!kn)
 		return;
 	mutex_lock(&kn->lock);
