@@ -55,7 +55,8 @@ static int kipsec_flow_parse4(struct sk_buff *skb, struct kipsec_flow *flow)
 	flow->saddr.a4 = iph->saddr;
 	flow->daddr.a4 = iph->daddr;
 	flow->proto = iph->protocol;
-	if (!(iph->frag_off & htons(IP_OFFSET)))
+	flow->later_fragment = iph->frag_off & htons(IP_OFFSET);
+	if (!flow->later_fragment)
 		kipsec_flow_ports(skb, skb_network_offset(skb) + iph->ihl * 4,
 				  flow);
 	return 0;
@@ -80,7 +81,8 @@ static int kipsec_flow_parse6(struct sk_buff *skb, struct kipsec_flow *flow)
 	if (offset < 0)
 		return -EINVAL;
 	flow->proto = nexthdr;
-	if (!(frag_off & htons(IP6_OFFSET)))
+	flow->later_fragment = frag_off & htons(IP6_OFFSET);
+	if (!flow->later_fragment)
 		kipsec_flow_ports(skb, offset, flow);
 	return 0;
 }

@@ -117,9 +117,15 @@ static unsigned int kipsec_in_hook(void *priv, struct sk_buff *skb,
 	const struct kipsec_policy *pol;
 	struct kipsec_flow flow;
 
+	/*
+	 * A fragment after the first passes: IPv6 (and forwarding) see
+	 * fragments before reassembly, and the first one, with the ports,
+	 * decides for all (without it nothing is reassembled).
+	 */
 	if (!READ_ONCE(kn->spd.count) || skb_sec_path(skb) ||
 	    kipsec_input_is_decrypted(skb) || kipsec_link_is(state->in) ||
-	    kipsec_flow_parse(skb, &flow) || kipsec_ike_or_ipsec(&flow))
+	    kipsec_flow_parse(skb, &flow) || flow.later_fragment ||
+	    kipsec_ike_or_ipsec(&flow))
 		return NF_ACCEPT;
 	pol = kipsec_spd_lookup(&kn->spd, dir, 0, &flow);
 	if (!pol || pol->cfg.action == KIPSEC_ACTION_BYPASS)

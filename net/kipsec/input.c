@@ -10,6 +10,7 @@
  * IP layer (policy-based).
  */
 #include <kunit/visibility.h>
+#include <linux/if_arp.h>
 #include <net/dsfield.h>
 #include <net/esp.h>
 #include <net/inet_ecn.h>
@@ -101,7 +102,10 @@ static void kipsec_receive(struct sk_buff *skb)
 	skb_dst_drop(skb);
 	nf_reset_ct(skb);
 	skb->ip_summed = CHECKSUM_NONE;
-	skb_reset_mac_header(skb);
+	/* packet taps on the underlay see the outer link header again */
+	skb_mac_header_rebuild(skb);
+	if (skb->dev->type == ARPHRD_ETHER && skb->mac_len >= ETH_HLEN)
+		eth_hdr(skb)->h_proto = skb->protocol;
 	local_bh_disable();
 	outer = __this_cpu_read(kipsec_decrypted_skb);	/* nested IPsec */
 	__this_cpu_write(kipsec_decrypted_skb, skb);

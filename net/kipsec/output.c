@@ -108,6 +108,17 @@ static bool kipsec_too_big(struct sk_buff *skb, const struct kipsec_sa *sa,
 
 	if (skb->len <= mtu)
 		return false;
+	/*
+	 * Transport mode: this host's own packet, and its ESP packet goes
+	 * the same route. Telling the sender the smaller MTU would lower
+	 * that route's PMTU, which the ESP packet must then fit too, and so
+	 * on down (XFRM keeps two routes, kipsec has one): it goes out in
+	 * fragments instead.
+	 */
+	if (sa->cfg.mode == KIPSEC_MODE_TRANSPORT) {
+		skb->ignore_df = 1;
+		return false;
+	}
 	if (skb->protocol == htons(ETH_P_IP)) {
 		if (!(ip_hdr(skb)->frag_off & htons(IP_DF)))
 			return false;
@@ -118,6 +129,16 @@ static bool kipsec_too_big(struct sk_buff *skb, const struct kipsec_sa *sa,
 	/* even below 1280, as XFRM: the sender adds fragment headers */
 	icmpv6_ndo_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
 	return true;
+}
+
+/* What the SA counts: the ESP payload (in transport mode, no IP header). */
+static unsigned int kipsec_payload_len(const struct sk_buff *skb,
+				       const struct kipsec_sa *sa)
+{
+	if (sa->cfg.mode == KIPSEC_MODE_TUNNEL)
+		return skb->len;
+	return skb->len - (skb->protocol == htons(ETH_P_IP) ?
+			   ip_hdrlen(skb) : sizeof(struct ipv6hdr));
 }
 
 /* What a packet takes from its SA under the SA's lock. */
@@ -249,6 +270,9 @@ static void kipsec_take_hdr(struct sk_buff *skb, const struct kipsec_sa *sa,
 	h->hlen = v4 ? ip_hdrlen(skb) : sizeof(struct ipv6hdr);
 	memcpy(h->hdr, skb->data, h->hlen);
 	__skb_pull(skb, h->hlen);
+	/* too big for the path (kipsec_too_big): the ESP packet may fragment */
+	if (v4 && skb->ignore_df)
+		((struct iphdr *)h->hdr)->frag_off &= ~htons(IP_DF);
 }
 
 /* Transport mode: the IP header goes back in front, and names ESP. */
@@ -452,7 +476,7 @@ void kipsec_esp_output(struct sk_buff *skb, struct kipsec_sa *sa,
 		skb_scrub_packet(skb, !net_eq(net, dev_net(dev)));
 	skb_dst_drop(skb);
 	skb_dst_set(skb, dst);
-	if (!kipsec_next_seq(sa, skb->len, &st, &why))
+	if (!kipsec_next_seq(sa, kipsec_payload_len(skb, sa), &st, &why))
 		goto put;
 	dev_hold(dev);
 	if (kipsec_esp_encrypt(skb, sa, dev, &st, &saddr)) {

@@ -70,6 +70,7 @@ struct kipsec_flow {
 	u8 proto;
 	u16 sport;
 	u16 dport;
+	bool later_fragment;	/* not the first: no ports to see */
 };
 
 struct kipsec_spd {
