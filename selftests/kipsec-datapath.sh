@@ -92,15 +92,6 @@ DATA_SHA=$(sha256sum <"$DATA" | cut -d' ' -f1)
 printf ike >"$TMPD/small"		# a 3-byte datagram
 head -c 3000 /dev/zero >"$TMPD/big"	# a datagram IP fragments
 
-# keygen VAR NBYTES SEED: a deterministic key (hex, no 0x) in VAR.
-keygen() {
-	local i b out=""
-	for ((i = 0; i < $2; i++)); do
-		printf -v b '%02x' $(((i * 7 + $3 * 13 + 1) % 256))
-		out+=$b
-	done
-	printf -v "$1" %s "$out"
-}
 
 # ---------------------------------------------------------------- plumbing
 CASE='' CASE_T0=0
@@ -503,6 +494,26 @@ pair_ns() {
 	ip -n "$B" neigh replace 192.0.2.1 lladdr "$MAC_A" dev vB nud permanent
 }
 
+# pair_subnets: pair_ns, with 10.1.0.1/24 behind A and 10.2.0.1/24 behind
+# B (dummy links) routed over vA--vB, and a TCP sink in each.
+pair_subnets() {
+	pair_ns || return 1
+	sink_start "$A" "$CDIR/sinkA"
+	sink_start "$B" "$CDIR/sinkB"
+	ipb "$A" <<-EOF || return 1
+	link add dummy0 type dummy
+	link set dummy0 up
+	address add 10.1.0.1/24 dev dummy0
+	route add 10.2.0.0/24 via 192.0.2.2 src 10.1.0.1
+	EOF
+	ipb "$B" <<-EOF
+	link add dummy0 type dummy
+	link set dummy0 up
+	address add 10.2.0.1/24 dev dummy0
+	route add 10.1.0.0/24 via 192.0.2.1 src 10.2.0.1
+	EOF
+}
+
 # SPIs and keys of case 1: transport IPv4 (AES-GCM-16), transport IPv6
 # (AES-CBC + HMAC-SHA2-256-128), tunnel 10.1.0.0/24 <-> 10.2.0.0/24 over
 # IPv4 (AES-GCM-16 with a 256-bit key).
@@ -514,21 +525,7 @@ pb_setup() {
 	keygen k4a 20 1; keygen k4b 20 2
 	keygen k6ea 16 3; keygen k6eb 16 4; keygen k6aa 32 5; keygen k6ab 32 6
 	keygen ktua 36 7; keygen ktub 36 8
-	pair_ns || return 1
-	sink_start "$A" "$CDIR/sinkA"
-	sink_start "$B" "$CDIR/sinkB"
-	ipb "$A" <<-EOF || return 1
-	link add dummy0 type dummy
-	link set dummy0 up
-	address add 10.1.0.1/24 dev dummy0
-	route add 10.2.0.0/24 via 192.0.2.2 src 10.1.0.1
-	EOF
-	ipb "$B" <<-EOF || return 1
-	link add dummy0 type dummy
-	link set dummy0 up
-	address add 10.2.0.1/24 dev dummy0
-	route add 10.1.0.0/24 via 192.0.2.1 src 10.2.0.1
-	EOF
+	pair_subnets || return 1
 	kb "$A" <<-EOF || return 1
 	sa add src 192.0.2.1 dst 192.0.2.2 proto esp spi ${PB_T4[0]} mode transport enc aes-gcm-16 0x$k4a replay-window 64 reqid 1
 	sa add src 192.0.2.2 dst 192.0.2.1 proto esp spi ${PB_T4[1]} mode transport enc aes-gcm-16 0x$k4b replay-window 64 reqid 1
@@ -978,6 +975,88 @@ case_acquire_lifetime() {
 	case_end
 }
 
+# ---------------------------------------------------------------- 4b. TFC padding
+# A tunnel 10.1.0.0/24 <-> 10.2.0.0/24 with AES-GCM-16 (RFC 4106: 8-byte
+# IV, 16-byte ICV, 4-byte alignment), kipsec in A and XFRM in B, both
+# padding to the same TFC length (kipsec's tfc-pad, XFRM's tfcpad).
+TFC_SPI=(0x00000601 0x00000602)
+
+tfc_sas() {	# PAD
+	local ka kb_
+	keygen ka 20 61; keygen kb_ 20 62
+	kb "$A" <<-EOF || return 1
+	sa add src 192.0.2.1 dst 192.0.2.2 proto esp spi ${TFC_SPI[0]} mode tunnel enc aes-gcm-16 0x$ka replay-window 64 reqid 6 tfc-pad $1
+	sa add src 192.0.2.2 dst 192.0.2.1 proto esp spi ${TFC_SPI[1]} mode tunnel enc aes-gcm-16 0x$kb_ replay-window 64 reqid 6
+	EOF
+	ipb "$B" <<-EOF
+	xfrm state add src 192.0.2.1 dst 192.0.2.2 proto esp spi ${TFC_SPI[0]} reqid 6 mode tunnel replay-window 64 aead rfc4106(gcm(aes)) 0x$ka 128
+	xfrm state add src 192.0.2.2 dst 192.0.2.1 proto esp spi ${TFC_SPI[1]} reqid 6 mode tunnel replay-window 64 aead rfc4106(gcm(aes)) 0x$kb_ 128 tfcpad $1
+	EOF
+}
+
+tfc_setup() {
+	pair_subnets || return 1
+	kb "$A" <<-EOF || return 1
+	policy add dir out src 10.1.0.0/24 dst 10.2.0.0/24 action protect tmpl proto esp mode tunnel reqid 6 src 192.0.2.1 dst 192.0.2.2
+	policy add dir in src 10.2.0.0/24 dst 10.1.0.0/24 action protect tmpl proto esp mode tunnel reqid 6 src 192.0.2.2 dst 192.0.2.1
+	EOF
+	ipb "$B" <<-EOF || return 1
+	xfrm policy add src 10.2.0.0/24 dst 10.1.0.0/24 dir out tmpl src 192.0.2.2 dst 192.0.2.1 proto esp reqid 6 mode tunnel
+	xfrm policy add src 10.1.0.0/24 dst 10.2.0.0/24 dir in tmpl src 192.0.2.1 dst 192.0.2.2 proto esp reqid 6 mode tunnel
+	EOF
+	tfc_sas 1000
+}
+
+tfc_resize() {	# PAD: the same SAs again, padding to PAD
+	kx "$A" sa flush && ip -n "$B" xfrm state flush && tfc_sas "$1"
+}
+
+# esp_lens CAP SPI: the ESP payload lengths (tcpdump's "length N") of the
+# capture's packets with that SPI, sorted and counted ("3x1036").
+esp_lens() {
+	grep -F "ESP(spi=$2," "$1" | sed -nE 's/.*, length ([0-9]+)$/\1/p' |
+		sort -n | uniq -c | awk '{ printf "%s%sx%s", sep, $1, $2; sep = " " }'
+}
+
+# tfc_pings CAP LEN: 3 pings each way, and every ESP packet of them, in
+# both directions, carries LEN bytes of ESP payload.
+tfc_pings() {
+	local r=0
+	cap_start "$A" vA "$1" -Q out && cap_start "$B" vB "$1.b" -Q out || return 1
+	ping3 "$A" 10.2.0.1 && ping3 "$B" 10.1.0.1 || r=1
+	sleep 0.5
+	eq "kipsec's ESP payload lengths (A->B, spi ${TFC_SPI[0]})" "6x$2" \
+		"$(esp_lens "$1" "${TFC_SPI[0]}")" || r=1
+	eq "XFRM's ESP payload lengths (B->A, spi ${TFC_SPI[1]})" "6x$2" \
+		"$(esp_lens "$1.b" "${TFC_SPI[1]}")" || r=1
+	return "$r"
+}
+
+case_tfc() {
+	case_begin tfc || return 0
+	if ! t "tfc: kipsec in A (tfc-pad 1000), XFRM in B (tfcpad 1000), tunnel" tfc_setup; then
+		case_end
+		return
+	fi
+	# an 84-byte echo padded to 1000: 8 (ESP header) + 8 (IV) +
+	# ALIGN(1000 + 2, 4) + 16 (ICV) = 1036, as XFRM pads it
+	td "$A $B" "tfc: echo requests and replies both ways carry 1036 bytes of ESP each way" \
+		tfc_pings "$CDIR/tfc1" 1036
+	td "$A $B" "tfc: TCP 200 KB A->B, sha256 checked at B" \
+		xfer "$A" 10.2.0.1 tfc-ab "$CDIR/sinkB"
+	td "$A $B" "tfc: TCP 200 KB B->A, sha256 checked at A" \
+		xfer "$B" 10.1.0.1 tfc-ba "$CDIR/sinkA"
+	t "tfc: SAs again with 65535" tfc_resize 65535
+	# capped by the 1500-byte path: the largest clear packet is
+	# ((1500 - 20 - 8 - 8 - 16) & ~3) - 2 = 1446, padded to 1448, so the
+	# ESP payload is 8 + 8 + 1448 + 16 = 1480 and the packet 1500
+	td "$A $B" "tfc: tfc-pad above the path MTU pads to the path MTU (1480 bytes of ESP), as XFRM" \
+		tfc_pings "$CDIR/tfc2" 1480
+	t "tfc: SA shows tfc-pad 65535" \
+		eval '[ "$(kx "$A" -j sa show | jq "[.[] | .tfc_pad // 0] | max")" = 65535 ]'
+	case_end
+}
+
 # ---------------------------------------------------------------- 5. PMTU
 # S (sender) -- GA (kipsec gateway) -- R (router) -- GB (XFRM gateway)
 #   s0 fc00:1::1 10.1.1.1   ga0 fc00:1::2 10.1.1.2
@@ -1179,23 +1258,47 @@ NT_AB=0x00001000 NT_BA=0x00002000
 # natt_a_setup: A (kipsec, 10.1.0.1, private) -- N -- B (XFRM, 192.0.2.2),
 # kipsec link ipsec0 (if_id 1) in A, xfrm interface in B, inner 10.9.0.1
 # and 10.9.0.2. A's packets reach B from 192.0.2.254:4600.
-natt_a_setup() {
-	local k1 k2
-	keygen k1 20 21; keygen k2 20 22
+# natt_ns PRIVATE: namespaces A (kipsec), N (the NAT) and B (XFRM, with
+# the UDP_ENCAP socket); PRIVATE (A or B) is behind N on 10.1.0.0/24, the
+# other side public on 192.0.2.0/24 where N is 192.0.2.254.
+natt_ns() {
+	local a_net=10.1.0.254 b_net=192.0.2.254 public=nB
+	[ "$1" = B ] && a_net=192.0.2.254 b_net=10.1.0.254 public=nA
 	mkns A N B || return 1
 	veth "$A" eth0 02:00:00:00:0a:01 "$N" nA 02:00:00:00:0a:02 &&
 	veth "$B" eth0 02:00:00:00:0b:01 "$N" nB 02:00:00:00:0b:02 || return 1
-	sink_start "$A" "$CDIR/sinkA"
-	sink_start "$B" "$CDIR/sinkB"
 	encap_peer "$B" || return 1
 	ip netns exec "$N" sysctl -qw net.ipv4.ip_forward=1 || return 1
 	ipb "$N" <<-EOF || return 1
 	link set nA up
 	link set nB up
-	address add 10.1.0.254/24 dev nA
-	address add 192.0.2.254/24 dev nB
+	address add $a_net/24 dev nA
+	address add $b_net/24 dev nB
 	EOF
-	nat_rules "$N" nB || return 1
+	nat_rules "$N" "$public"
+}
+
+# natt_inner: 10.9.0.1 on A's ipsec0, 10.9.0.2 on B's xfrm0 (if_id 1 both).
+natt_inner() {
+	ipb "$A" <<-EOF || return 1
+	link set ipsec0 mtu 1400 up
+	address add 10.9.0.1/32 dev ipsec0
+	route add 10.9.0.2/32 dev ipsec0
+	EOF
+	ipb "$B" <<-EOF
+	link add xfrm0 type xfrm dev eth0 if_id 1
+	link set xfrm0 mtu 1400 up
+	address add 10.9.0.2/32 dev xfrm0
+	route add 10.9.0.1/32 dev xfrm0
+	EOF
+}
+
+natt_a_setup() {
+	local k1 k2
+	keygen k1 20 21; keygen k2 20 22
+	natt_ns A || return 1
+	sink_start "$A" "$CDIR/sinkA"
+	sink_start "$B" "$CDIR/sinkB"
 	ipb "$A" <<-EOF || return 1
 	link set eth0 up
 	address add 10.1.0.1/24 dev eth0
@@ -1209,23 +1312,15 @@ natt_a_setup() {
 	policy add dir out src 10.9.0.1/32 dst 10.9.0.2/32 if_id 1 action protect tmpl proto esp mode tunnel reqid 1 src 10.1.0.1 dst 192.0.2.2
 	policy add dir in src 10.9.0.2/32 dst 10.9.0.1/32 if_id 1 action protect tmpl proto esp mode tunnel reqid 1 src 192.0.2.2 dst 10.1.0.1
 	EOF
-	ipb "$A" <<-EOF || return 1
-	link set ipsec0 mtu 1400 up
-	address add 10.9.0.1/32 dev ipsec0
-	route add 10.9.0.2/32 dev ipsec0
-	EOF
-	ipb "$B" <<-EOF
+	ipb "$B" <<-EOF || return 1
 	link set eth0 up
 	address add 192.0.2.2/24 dev eth0
-	link add xfrm0 type xfrm dev eth0 if_id 1
-	link set xfrm0 mtu 1400 up
-	address add 10.9.0.2/32 dev xfrm0
-	route add 10.9.0.1/32 dev xfrm0
 	xfrm state add src 192.0.2.254 dst 192.0.2.2 proto esp spi $NT_AB reqid 1 mode tunnel replay-window 64 aead rfc4106(gcm(aes)) 0x$k1 128 if_id 1 encap espinudp 4600 4500 0.0.0.0
 	xfrm state add src 192.0.2.2 dst 192.0.2.254 proto esp spi $NT_BA reqid 1 mode tunnel replay-window 64 aead rfc4106(gcm(aes)) 0x$k2 128 if_id 1 encap espinudp 4500 4600 0.0.0.0
 	xfrm policy add src 10.9.0.2/32 dst 10.9.0.1/32 dir out tmpl src 192.0.2.2 dst 192.0.2.254 proto esp reqid 1 mode tunnel if_id 1
 	xfrm policy add src 10.9.0.1/32 dst 10.9.0.2/32 dir in tmpl src 192.0.2.254 dst 192.0.2.2 proto esp reqid 1 mode tunnel if_id 1
 	EOF
+	natt_inner
 }
 
 natt_a_wire() {
@@ -1289,18 +1384,7 @@ natt_b_setup() {
 	local k1 k2
 	keygen k1 20 31; keygen k2 20 32
 	keygen NM_K2 20 32
-	mkns A N B || return 1
-	veth "$A" eth0 02:00:00:00:0a:01 "$N" nA 02:00:00:00:0a:02 &&
-	veth "$B" eth0 02:00:00:00:0b:01 "$N" nB 02:00:00:00:0b:02 || return 1
-	encap_peer "$B" || return 1
-	ip netns exec "$N" sysctl -qw net.ipv4.ip_forward=1 || return 1
-	ipb "$N" <<-EOF || return 1
-	link set nA up
-	link set nB up
-	address add 192.0.2.254/24 dev nA
-	address add 10.1.0.254/24 dev nB
-	EOF
-	nat_rules "$N" nA || return 1
+	natt_ns B || return 1
 	ipb "$A" <<-EOF || return 1
 	link set eth0 up
 	address add 192.0.2.1/24 dev eth0
@@ -1313,24 +1397,16 @@ natt_b_setup() {
 	policy add dir out src 10.9.0.1/32 dst 10.9.0.2/32 if_id 1 action protect tmpl proto esp mode tunnel reqid 1 src 192.0.2.1 dst 192.0.2.254
 	policy add dir in src 10.9.0.2/32 dst 10.9.0.1/32 if_id 1 action protect tmpl proto esp mode tunnel reqid 1 src 192.0.2.254 dst 192.0.2.1
 	EOF
-	ipb "$A" <<-EOF || return 1
-	link set ipsec0 mtu 1400 up
-	address add 10.9.0.1/32 dev ipsec0
-	route add 10.9.0.2/32 dev ipsec0
-	EOF
-	ipb "$B" <<-EOF
+	ipb "$B" <<-EOF || return 1
 	link set eth0 up
 	address add 10.1.0.2/24 dev eth0
 	route add default via 10.1.0.254
-	link add xfrm0 type xfrm dev eth0 if_id 1
-	link set xfrm0 mtu 1400 up
-	address add 10.9.0.2/32 dev xfrm0
-	route add 10.9.0.1/32 dev xfrm0
 	xfrm state add src 192.0.2.1 dst 10.1.0.2 proto esp spi $NM_AB reqid 1 mode tunnel replay-window 64 aead rfc4106(gcm(aes)) 0x$k1 128 if_id 1 encap espinudp 4500 4500 0.0.0.0
 	xfrm state add src 10.1.0.2 dst 192.0.2.1 proto esp spi $NM_BA reqid 1 mode tunnel replay-window 64 aead rfc4106(gcm(aes)) 0x$k2 128 if_id 1 encap espinudp 4500 4500 0.0.0.0
 	xfrm policy add src 10.9.0.2/32 dst 10.9.0.1/32 dir out tmpl src 10.1.0.2 dst 192.0.2.1 proto esp reqid 1 mode tunnel if_id 1
 	xfrm policy add src 10.9.0.1/32 dst 10.9.0.2/32 dir in tmpl src 192.0.2.1 dst 10.1.0.2 proto esp reqid 1 mode tunnel if_id 1
 	EOF
+	natt_inner
 }
 
 case_natt_mapping() {
@@ -1542,6 +1618,7 @@ start=$SECONDS
 case_policy
 case_inpolicy
 case_acquire_lifetime
+case_tfc
 case_pmtu
 case_natt_kipsec_behind
 case_natt_mapping

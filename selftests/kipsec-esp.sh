@@ -90,16 +90,6 @@ head -c "$XFER_BYTES" /dev/urandom >"$TMPD/data-ba" || bail "no random data"
 SHA_AB=$(sha256sum <"$TMPD/data-ab" | cut -d' ' -f1)
 SHA_BA=$(sha256sum <"$TMPD/data-ba" | cut -d' ' -f1)
 
-# keygen VAR NBYTES SEED: a deterministic key as hex in VAR (lib.sh's
-# hexkey forks once per byte, which costs seconds per case under TCG).
-keygen() {
-	local i b out=""
-	for ((i = 0; i < $2; i++)); do
-		printf -v b '%02x' $(((i * 7 + $3 * 13 + 1) % 256))
-		out+=$b
-	done
-	printf -v "$1" %s "$out"
-}
 
 # ---------------------------------------------------------------- algorithms
 # label  kipsec-enc enc-key-bytes  kipsec-auth auth-key-bytes
@@ -463,17 +453,6 @@ case_stop() {
 }
 on_exit case_stop
 
-# check DESC CMD...: lib.sh's t (one TAP line), returning CMD's status.
-check() {
-	local d=$1
-	shift
-	if "$@"; then
-		ok "$d"
-		return 0
-	fi
-	not_ok "$d"
-	return 1
-}
 
 # ping_both: 3 pings A->B, then 3 B->A (even if the first failed).
 ping_both() {
@@ -784,7 +763,7 @@ esp_case() {
 		case_end
 		return
 	fi
-	if check "$CASE: ping A->B and B->A, 3 each" ping_both; then
+	if t "$CASE: ping A->B and B->A, 3 each" ping_both; then
 		tmark pinged
 		srv_wait "$SRV"
 		tmark "server ready"

@@ -53,6 +53,17 @@ underlay() {
 }
 t "kipsec link add kst6 if_id 6 underlay dum0" underlay
 
+# Created here, living in $NS: its ESP would arrive here, where its SAs
+# are not; refused, and no link appears on either side.
+cross_ns() {
+	run ip link add kcross netns "$NS" type kipsec
+	[ "$RC" -ne 0 ] || { diag "ip link add ... netns $NS type kipsec succeeded"; return 1; }
+	contains "ip link add error" "$OUT" "cross-namespace" || return 1
+	! ip link show kcross >/dev/null 2>&1 &&
+		! ip -n "$NS" link show kcross >/dev/null 2>&1
+}
+t "ip link add kcross netns NS type kipsec: refused (cross-namespace links)" cross_ns
+
 t "kipsec link add with a duplicate if_id 5: EEXIST" reject "File exists" "" \
 	-- kip link add kst7 if_id 5
 t "kipsec link add with an if_id that ip link chose (2): EEXIST" \

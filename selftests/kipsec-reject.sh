@@ -227,6 +227,13 @@ rej_sa "encap with AH" "$EINVAL" "encap" \
 	".proto = \"ah\" | del(.crypt) | .auth = $SHA256
 	 | .\"encap-sport\" = 4500 | .\"encap-dport\" = 4500"
 
+# ------------------------------------------------------------ tfc-pad
+rej_sa "tfc-pad in transport mode" "$EINVAL" "tfc-pad: .*tunnel mode" \
+	'.mode = "transport" | ."tfc-pad" = 1000'
+rej_sa "tfc-pad with AH" "$EINVAL" "tfc-pad: .*ESP only" \
+	".proto = \"ah\" | del(.crypt) | .auth = $SHA256 | .\"tfc-pad\" = 1000"
+rej_sa "tfc-pad 65536 (policy max)" "$ERANGE" "tfc-pad" '."tfc-pad" = 65536'
+
 # ------------------------------------------------------------ controls
 # The base request and the boundary values are accepted (so the rejections
 # above are about what they changed). They are then deleted again.

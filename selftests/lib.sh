@@ -44,12 +44,17 @@ not_ok() {
 	echo "not ok $_tap_n - $*"
 }
 
-# t DESC CMD...: one TAP line, ok iff CMD succeeds. CMD prints diagnostics
-# (as "# " lines via diag) when it fails.
+# t DESC CMD...: one TAP line, ok iff CMD succeeds; returns CMD's status.
+# CMD prints diagnostics (as "# " lines via diag) when it fails.
 t() {
 	local desc=$1
 	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+	if "$@"; then
+		ok "$desc"
+		return 0
+	fi
+	not_ok "$desc"
+	return 1
 }
 
 # tap_done: plan line and exit status; called from the EXIT trap.
@@ -348,11 +353,20 @@ ip6() {
 # hexkey NBYTES [SEED]: a deterministic key of NBYTES bytes as hex
 # (the tool's key syntax is 0x + hex).
 hexkey() {
-	local n=$1 seed=${2:-1} i out=""
-	for ((i = 0; i < n; i++)); do
-		out+=$(printf '%02x' $(((i * 7 + seed * 13 + 1) % 256)))
+	local k
+	keygen k "$1" "${2:-1}"
+	echo "$k"
+}
+
+# keygen VAR NBYTES [SEED]: the same key as hexkey, into VAR (no subshell:
+# forks cost milliseconds each under TCG).
+keygen() {
+	local i b out=""
+	for ((i = 0; i < $2; i++)); do
+		printf -v b '%02x' $(((i * 7 + ${3:-1} * 13 + 1) % 256))
+		out+=$b
 	done
-	echo "$out"
+	printf -v "$1" %s "$out"
 }
 
 # jqr JSON FILTER: jq -r on a string.

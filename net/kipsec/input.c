@@ -41,13 +41,6 @@ static void kipsec_input_drop(struct kipsec_net *kn, struct sk_buff *skb,
 	kfree_skb(skb);
 }
 
-static void kipsec_sa_count(struct kipsec_sa *sa, u64 *counter)
-{
-	spin_lock_bh(&sa->lock);
-	(*counter)++;
-	spin_unlock_bh(&sa->lock);
-}
-
 /*
  * Whether the inbound policies let the decrypted packet in, as XFRM
  * decides: a protect policy whose template the SA fits, or, for a

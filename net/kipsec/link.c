@@ -2,7 +2,7 @@
 /*
  * The kipsec link type: `ip link add ipsec0 type kipsec`. A link binds the
  * SAs and policies of its namespace that carry its if_id (route-based
- * IPsec); outer packets belong to the namespace it was created in.
+ * IPsec); its outer packets leave in that namespace too.
  */
 #include <linux/if_arp.h>
 #include <linux/rtnetlink.h>
@@ -17,8 +17,6 @@
 #include "flow.h"
 #include "link.h"
 #include "netns.h"
-
-static LIST_HEAD(kipsec_links);	/* every kipsec link, under RTNL */
 
 /* The link set of Documentation/netlink/specs/kipsec.yaml; no genl op uses
  * it, so YNL generates no policy for it.
@@ -60,7 +58,7 @@ static netdev_tx_t kipsec_link_xmit(struct sk_buff *skb,
 	} else {
 		sa = kipsec_esp_out_sa(kn, pol, &flow);
 		if (sa) {
-			kipsec_esp_output(skb, sa, dev, link->underlay_net,
+			kipsec_esp_output(skb, sa, dev, dev_net(dev),
 					  link->underlay_ifindex);
 			rcu_read_unlock();
 			return NETDEV_TX_OK;
@@ -135,13 +133,8 @@ static void kipsec_link_setup(struct net_device *dev)
 
 static bool kipsec_if_id_used(struct net *net, u32 if_id)
 {
-	struct kipsec_link *link;
-
 	ASSERT_RTNL();
-	list_for_each_entry(link, &kipsec_links, node)
-		if (link->if_id == if_id && net_eq(dev_net(link->dev), net))
-			return true;
-	return false;
+	return xa_load(&kipsec_net(net)->links, if_id);
 }
 
 static u32 kipsec_lowest_free_if_id(struct net *net)
@@ -164,8 +157,17 @@ static int kipsec_link_newlink(struct net *src_net, struct net_device *dev,
 	struct net *net = dev_net(dev);
 	int ret;
 
+	/*
+	 * Inbound ESP arrives in the underlay's namespace and finds its SA
+	 * in that namespace's SAD, while a link's SAs live with the link:
+	 * a link elsewhere could send but never receive.
+	 */
+	if (!net_eq(src_net, net)) {
+		NL_SET_ERR_MSG(extack,
+			       "kipsec: a link must be created in the namespace it is used in (no cross-namespace links)");
+		return -EOPNOTSUPP;
+	}
 	link->dev = dev;
-	link->underlay_net = src_net;
 	link->if_id = if_id ? nla_get_u32(if_id) : kipsec_lowest_free_if_id(net);
 	if (kipsec_if_id_used(net, link->if_id)) {
 		NL_SET_ERR_MSG_ATTR(extack, if_id,
@@ -176,7 +178,7 @@ static int kipsec_link_newlink(struct net *src_net, struct net_device *dev,
 		struct net_device *udev;
 
 		link->underlay_ifindex = nla_get_u32(underlay);
-		udev = __dev_get_by_index(src_net, link->underlay_ifindex);
+		udev = __dev_get_by_index(net, link->underlay_ifindex);
 		if (!udev) {
 			NL_SET_ERR_MSG_ATTR(extack, underlay,
 					    "underlay-ifindex: no such device where the link is created");
@@ -195,7 +197,6 @@ static int kipsec_link_newlink(struct net *src_net, struct net_device *dev,
 		unregister_netdevice(dev);
 		return ret;
 	}
-	list_add(&link->node, &kipsec_links);
 	return 0;
 }
 
@@ -204,7 +205,6 @@ static void kipsec_link_dellink(struct net_device *dev,
 {
 	struct kipsec_link *link = netdev_priv(dev);
 
-	list_del(&link->node);
 	xa_erase(&kipsec_net(dev_net(dev))->links, link->if_id);
 	kipsec_net_flush_if_id(dev_net(dev), link->if_id);
 	unregister_netdevice_queue(dev, head);
@@ -239,13 +239,6 @@ static int kipsec_link_fill_info(struct sk_buff *skb,
 	return 0;
 }
 
-static struct net *kipsec_link_get_link_net(const struct net_device *dev)
-{
-	const struct kipsec_link *link = netdev_priv(dev);
-
-	return link->underlay_net;
-}
-
 static struct rtnl_link_ops kipsec_link_ops __read_mostly = {
 	.kind = "kipsec",
 	.priv_size = sizeof(struct kipsec_link),
@@ -257,32 +250,22 @@ static struct rtnl_link_ops kipsec_link_ops __read_mostly = {
 	.changelink = kipsec_link_changelink,
 	.get_size = kipsec_link_get_size,
 	.fill_info = kipsec_link_fill_info,
-	.get_link_net = kipsec_link_get_link_net,
 };
 
-static bool kipsec_net_in(struct net *net, struct list_head *net_list)
-{
-	struct net *pos;
-
-	list_for_each_entry(pos, net_list, exit_list)
-		if (pos == net)
-			return true;
-	return false;
-}
-
 /*
- * Namespaces are going away: delete the links that live in them, and those
- * whose outer packets would have used them.
+ * Namespaces are going away: delete their links before their SADs and
+ * SPDs go (deleting a link takes its SAs and policies with it).
  */
 void kipsec_link_destroy_nets(struct list_head *net_list)
 {
-	struct kipsec_link *link, *tmp;
+	struct kipsec_link *link;
+	unsigned long if_id;
+	struct net *net;
 	LIST_HEAD(dead);
 
 	rtnl_lock();
-	list_for_each_entry_safe(link, tmp, &kipsec_links, node)
-		if (kipsec_net_in(dev_net(link->dev), net_list) ||
-		    kipsec_net_in(link->underlay_net, net_list))
+	list_for_each_entry(net, net_list, exit_list)
+		xa_for_each(&kipsec_net(net)->links, if_id, link)
 			kipsec_link_dellink(link->dev, &dead);
 	unregister_netdevice_many(&dead);
 	rtnl_unlock();

@@ -2,17 +2,14 @@
 #ifndef _KIPSEC_LINK_H
 #define _KIPSEC_LINK_H
 
-#include <linux/list.h>
 #include <linux/netdevice.h>
 #include <net/gro_cells.h>
 
 /* A kipsec interface: SAs and policies with its if_id belong to it. */
 struct kipsec_link {
 	struct net_device *dev;
-	struct net *underlay_net;	/* where it was created; outer packets */
 	u32 if_id;
 	u32 underlay_ifindex;		/* 0: by route lookup */
-	struct list_head node;		/* in kipsec_links, under RTNL */
 	struct gro_cells gro_cells;	/* receive, from decryption */
 };
 

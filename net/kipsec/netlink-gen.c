@@ -11,6 +11,10 @@
 #include <uapi/linux/kipsec.h>
 
 /* Integer value ranges */
+static const struct netlink_range_validation kipsec_a_sa_tfc_pad_range = {
+	.max	= 65535ULL,
+};
+
 static const struct netlink_range_validation kipsec_a_limits_max_sas_range = {
 	.min	= 1ULL,
 	.max	= KIPSEC_SA_LIMIT_MAX,
@@ -62,7 +66,7 @@ const struct nla_policy kipsec_template_nl_policy[KIPSEC_A_TEMPLATE_DADDR_IPV6 +
 };
 
 /* KIPSEC_CMD_SA_NEW - do */
-static const struct nla_policy kipsec_sa_new_nl_policy[KIPSEC_A_SA_ENCAP_DPORT + 1] = {
+static const struct nla_policy kipsec_sa_new_nl_policy[KIPSEC_A_SA_TFC_PAD + 1] = {
 	[KIPSEC_A_SA_SPI] = { .type = NLA_U32, },
 	[KIPSEC_A_SA_PROTO] = NLA_POLICY_RANGE(NLA_U8, 50, 51),
 	[KIPSEC_A_SA_MODE] = NLA_POLICY_MAX(NLA_U8, 1),
@@ -80,10 +84,11 @@ static const struct nla_policy kipsec_sa_new_nl_policy[KIPSEC_A_SA_ENCAP_DPORT +
 	[KIPSEC_A_SA_REQID] = { .type = NLA_U32, },
 	[KIPSEC_A_SA_ENCAP_SPORT] = { .type = NLA_U16, },
 	[KIPSEC_A_SA_ENCAP_DPORT] = { .type = NLA_U16, },
+	[KIPSEC_A_SA_TFC_PAD] = NLA_POLICY_FULL_RANGE(NLA_U32, &kipsec_a_sa_tfc_pad_range),
 };
 
 /* KIPSEC_CMD_SA_SET - do */
-static const struct nla_policy kipsec_sa_set_nl_policy[KIPSEC_A_SA_ENCAP_DPORT + 1] = {
+static const struct nla_policy kipsec_sa_set_nl_policy[KIPSEC_A_SA_TFC_PAD + 1] = {
 	[KIPSEC_A_SA_SPI] = { .type = NLA_U32, },
 	[KIPSEC_A_SA_PROTO] = NLA_POLICY_RANGE(NLA_U8, 50, 51),
 	[KIPSEC_A_SA_MODE] = NLA_POLICY_MAX(NLA_U8, 1),
@@ -101,6 +106,7 @@ static const struct nla_policy kipsec_sa_set_nl_policy[KIPSEC_A_SA_ENCAP_DPORT +
 	[KIPSEC_A_SA_REQID] = { .type = NLA_U32, },
 	[KIPSEC_A_SA_ENCAP_SPORT] = { .type = NLA_U16, },
 	[KIPSEC_A_SA_ENCAP_DPORT] = { .type = NLA_U16, },
+	[KIPSEC_A_SA_TFC_PAD] = NLA_POLICY_FULL_RANGE(NLA_U32, &kipsec_a_sa_tfc_pad_range),
 };
 
 /* KIPSEC_CMD_SA_GET - do */
@@ -182,14 +188,14 @@ static const struct genl_split_ops kipsec_nl_ops[] = {
 		.cmd		= KIPSEC_CMD_SA_NEW,
 		.doit		= kipsec_nl_sa_new_doit,
 		.policy		= kipsec_sa_new_nl_policy,
-		.maxattr	= KIPSEC_A_SA_ENCAP_DPORT,
+		.maxattr	= KIPSEC_A_SA_TFC_PAD,
 		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
 		.cmd		= KIPSEC_CMD_SA_SET,
 		.doit		= kipsec_nl_sa_set_doit,
 		.policy		= kipsec_sa_set_nl_policy,
-		.maxattr	= KIPSEC_A_SA_ENCAP_DPORT,
+		.maxattr	= KIPSEC_A_SA_TFC_PAD,
 		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{

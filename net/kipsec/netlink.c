@@ -370,6 +370,32 @@ static u32 kipsec_nl_get_u32(struct nlattr *attr)
 	return attr ? nla_get_u32(attr) : 0;
 }
 
+/*
+ * TFC padding is only removable where the inner packet says how long it
+ * is: an IP packet in tunnel mode (a transport-mode TCP segment has no
+ * length of its own).
+ */
+static int kipsec_nl_parse_tfc_pad(struct genl_info *info,
+				   struct kipsec_sa_config *cfg)
+{
+	struct nlattr *attr = info->attrs[KIPSEC_A_SA_TFC_PAD];
+
+	cfg->tfc_pad = kipsec_nl_get_u32(attr);
+	if (!cfg->tfc_pad)
+		return 0;
+	if (cfg->id.proto != KIPSEC_PROTO_ESP) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "tfc-pad: TFC padding is for ESP only");
+		return -EINVAL;
+	}
+	if (cfg->mode != KIPSEC_MODE_TUNNEL) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "tfc-pad: TFC padding needs tunnel mode");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int kipsec_nl_parse_sa(struct genl_info *info,
 			      struct kipsec_sa_config *cfg)
 {
@@ -395,6 +421,8 @@ static int kipsec_nl_parse_sa(struct genl_info *info,
 		ret = kipsec_nl_parse_lifetimes(info, cfg);
 	if (!ret)
 		ret = kipsec_nl_parse_encap(info, cfg);
+	if (!ret)
+		ret = kipsec_nl_parse_tfc_pad(info, cfg);
 	return ret;
 }
 
@@ -474,7 +502,9 @@ static int kipsec_nl_put_sa_config(struct sk_buff *skb,
 	    nla_put_u32(skb, KIPSEC_A_SA_FLAGS, cfg->flags) ||
 	    kipsec_nl_put_lifetime(skb, KIPSEC_A_SA_LIFETIME_SOFT, &cfg->soft) ||
 	    kipsec_nl_put_lifetime(skb, KIPSEC_A_SA_LIFETIME_HARD, &cfg->hard) ||
-	    nla_put_u32(skb, KIPSEC_A_SA_IF_ID, cfg->if_id))
+	    nla_put_u32(skb, KIPSEC_A_SA_IF_ID, cfg->if_id) ||
+	    (cfg->tfc_pad &&
+	     nla_put_u32(skb, KIPSEC_A_SA_TFC_PAD, cfg->tfc_pad)))
 		return -EMSGSIZE;
 	if (cfg->encap_sport &&
 	    (nla_put_be16(skb, KIPSEC_A_SA_ENCAP_SPORT, cfg->encap_sport) ||
@@ -584,6 +614,8 @@ static struct nlattr *kipsec_nl_sa_fixed_changed(struct genl_info *info,
 		return tb[KIPSEC_A_SA_IF_ID];
 	if (kipsec_nl_differs_u32(tb[KIPSEC_A_SA_REQID], cfg->reqid))
 		return tb[KIPSEC_A_SA_REQID];
+	if (kipsec_nl_differs_u32(tb[KIPSEC_A_SA_TFC_PAD], cfg->tfc_pad))
+		return tb[KIPSEC_A_SA_TFC_PAD];
 	if (v4 && (cfg->id.family != AF_INET ||
 		   nla_get_in_addr(v4) != cfg->saddr.a4))
 		return v4;

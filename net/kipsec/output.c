@@ -184,11 +184,33 @@ static void kipsec_set_iv(u8 *iv, unsigned int ivlen, u64 seq)
 	memcpy(iv + ivlen - n, (u8 *)&seqno + sizeof(seqno) - n, n);
 }
 
-/* RFC 4303 section 2.4: padding bytes 1, 2, 3..., then the trailer. */
-static void kipsec_fill_trailer(u8 *tail, unsigned int padlen, u8 nexthdr)
+/*
+ * RFC 4303 section 2.7: TFC padding hides the inner packet's length; the
+ * packet grows to the SA's tfc-pad, but never past the path MTU.
+ */
+static unsigned int kipsec_tfc_len(const struct sk_buff *skb,
+				   const struct kipsec_sa *sa)
+{
+	unsigned int padto;
+
+	if (!sa->cfg.tfc_pad)
+		return 0;
+	padto = min(sa->cfg.tfc_pad,
+		    kipsec_esp_inner_mtu(sa, dst_mtu(skb_dst(skb))));
+	return skb->len < padto ? padto - skb->len : 0;
+}
+
+/*
+ * RFC 4303 sections 2.4 and 2.7: zero TFC padding, padding bytes 1, 2,
+ * 3..., then the trailer.
+ */
+static void kipsec_fill_trailer(u8 *tail, unsigned int tfclen,
+				unsigned int padlen, u8 nexthdr)
 {
 	unsigned int i;
 
+	memset(tail, 0, tfclen);
+	tail += tfclen;
 	for (i = 0; i < padlen; i++)
 		tail[i] = i + 1;
 	tail[padlen] = padlen;
@@ -313,9 +335,7 @@ static void kipsec_output_finish(struct kipsec_crypt *c, int err)
 	kfree(c);
 	if (unlikely(err)) {
 		kipsec_drop(kipsec_sa_net(sa), KIPSEC_DROP_OUT_CRYPTO);
-		spin_lock_bh(&sa->lock);
-		sa->stats.other_errors++;
-		spin_unlock_bh(&sa->lock);
+		kipsec_sa_count(sa, &sa->stats.other_errors);
 		if (dev)
 			dev_core_stats_tx_dropped_inc(dev);
 		kfree_skb(skb);
@@ -356,7 +376,7 @@ static int kipsec_esp_encrypt(struct sk_buff *skb, struct kipsec_sa *sa,
 	struct crypto_aead *aead = sa->aead;
 	unsigned int ivlen = crypto_aead_ivsize(aead);
 	unsigned int icvlen = crypto_aead_authsize(aead);
-	unsigned int clen, padlen, esp_offset, len = skb->len;
+	unsigned int clen, tfclen, padlen, esp_offset, len = skb->len;
 	struct kipsec_out_hdr h;
 	struct ip_esp_hdr *esph;
 	struct aead_request *req;
@@ -371,13 +391,15 @@ static int kipsec_esp_encrypt(struct sk_buff *skb, struct kipsec_sa *sa,
 			 sizeof(struct udphdr) + KIPSEC_ESP_HLEN + ivlen))
 		return -ENOMEM;
 	kipsec_take_hdr(skb, sa, &h);
-	clen = ALIGN(skb->len + 2, kipsec_esp_blksize(sa));
-	padlen = clen - skb->len - 2;
-	nfrags = skb_cow_data(skb, padlen + 2 + icvlen, &trailer);
+	tfclen = kipsec_tfc_len(skb, sa);
+	clen = ALIGN(skb->len + tfclen + 2, kipsec_esp_blksize(sa));
+	padlen = clen - skb->len - tfclen - 2;
+	nfrags = skb_cow_data(skb, tfclen + padlen + 2 + icvlen, &trailer);
 	if (nfrags < 0)
 		return nfrags;
-	kipsec_fill_trailer(pskb_put(skb, trailer, padlen + 2 + icvlen),
-			    padlen, h.nexthdr);
+	kipsec_fill_trailer(pskb_put(skb, trailer,
+				     tfclen + padlen + 2 + icvlen),
+			    tfclen, padlen, h.nexthdr);
 
 	c = kipsec_crypt_alloc(aead, nfrags, &iv, &req, &sg);
 	if (!c)

@@ -135,6 +135,14 @@ void kipsec_sa_put(struct kipsec_sa *sa)
 }
 EXPORT_SYMBOL_IF_KUNIT(kipsec_sa_put);
 
+/* One more of an SA's counters (a member of sa->stats). */
+void kipsec_sa_count(struct kipsec_sa *sa, u64 *counter)
+{
+	spin_lock_bh(&sa->lock);
+	(*counter)++;
+	spin_unlock_bh(&sa->lock);
+}
+
 void kipsec_sa_read_stats(struct kipsec_sa *sa, struct kipsec_sa_stats *st)
 {
 	spin_lock_bh(&sa->lock);

@@ -53,6 +53,7 @@ struct kipsec_sa_config {
 	struct kipsec_lifetime hard;
 	__be16 encap_sport;
 	__be16 encap_dport;
+	u32 tfc_pad;			/* pad inner packets up to this */
 };
 
 /* What the data path counts per SA, under kipsec_sa.lock. */
@@ -146,6 +147,7 @@ struct kipsec_sa *kipsec_sad_lookup_out(struct kipsec_sad *sad,
 					const struct kipsec_sa_out_key *key);
 bool kipsec_sa_hold(struct kipsec_sa *sa);
 void kipsec_sa_put(struct kipsec_sa *sa);
+void kipsec_sa_count(struct kipsec_sa *sa, u64 *counter);
 void kipsec_sa_read_stats(struct kipsec_sa *sa, struct kipsec_sa_stats *st);
 
 #endif /* _KIPSEC_SAD_H */

@@ -9,13 +9,15 @@ clients too) and serves connections one at a time until killed. A client
 sends one line, a plain NAME, then its data, then closes its side; the
 sink writes "LEN SHA256HEX\\n" of the data to DIR/NAME (complete when it
 appears: written to NAME.part and renamed). The test compares the digest
-with the sender's file. READYFILE is created once the socket listens. A
-connection idle for 60 s is dropped (a broken tunnel must not wedge it).
+with the sender's file. READYFILE: see ../py/tcpserve.py.
 """
 import hashlib
 import os
-import socket
 import sys
+
+sys.dont_write_bytecode = True  # the tree may be read-only (the VM)
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "py"))
+from tcpserve import listen_and_serve  # noqa: E402
 
 
 def serve(conn, d):
@@ -44,22 +46,7 @@ def serve(conn, d):
 
 def main():
     ready, d, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
-    s.bind(("::", port))
-    s.listen(8)
-    open(ready, "w").close()
-    while True:
-        conn, peer = s.accept()
-        conn.settimeout(60)
-        try:
-            serve(conn, d)
-        except Exception as e:  # report, keep serving
-            print("tcp-sink: %s: %r" % (peer[0], e), file=sys.stderr,
-                  flush=True)
-        finally:
-            conn.close()
+    listen_and_serve("tcp-sink", [port], ready, lambda c: serve(c, d))
 
 
 if __name__ == "__main__":

@@ -4,9 +4,8 @@
 
 usage: xfer-server.py DIR READYFILE PORT...
 
-Listens on every PORT on the IPv6 wildcard address with IPV6_V6ONLY off (so
-IPv4 clients are served too) and serves one connection at a time, forever
-(the test kills it). A connection sends one request line:
+Listens on every PORT (see ../py/tcpserve.py). A connection sends one
+request line:
 
   PUT NAME LEN\\n<LEN bytes>  stores the bytes as DIR/NAME, then answers
                               "OK LEN\\n" once the file is complete on disk
@@ -15,13 +14,14 @@ IPv4 clients are served too) and serves one connection at a time, forever
 
 NAME is a plain file name, PATH may name a file outside DIR. The test,
 not this server, compares checksums.
-Creates READYFILE once every port listens. Each connection has a 60 s
-inactivity timeout so a broken tunnel cannot wedge the server.
 """
 import os
-import select
 import socket
 import sys
+
+sys.dont_write_bytecode = True  # the tree may be read-only (the VM)
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "py"))
+from tcpserve import listen_and_serve  # noqa: E402
 
 
 def recv_line(conn):
@@ -64,27 +64,7 @@ def serve(conn, d):
 
 def main():
     d, ready, ports = sys.argv[1], sys.argv[2], [int(p) for p in sys.argv[3:]]
-    socks = []
-    for p in ports:
-        s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
-        s.bind(("::", p))
-        s.listen(8)
-        socks.append(s)
-    open(ready, "w").close()
-    while True:
-        r, _, _ = select.select(socks, [], [])
-        for s in r:
-            conn, peer = s.accept()
-            conn.settimeout(60)
-            try:
-                serve(conn, d)
-            except Exception as e:  # report, keep serving
-                print("xfer-server: %s: %r" % (peer[0], e), file=sys.stderr,
-                      flush=True)
-            finally:
-                conn.close()
+    listen_and_serve("xfer-server", ports, ready, lambda c: serve(c, d))
 
 
 if __name__ == "__main__":

@@ -199,7 +199,7 @@ struct sa {
 	uint8_t proto, mode, state, expire_kind;
 	struct addr src, dst, new_addr;
 	struct alg_cfg crypt, auth;
-	uint32_t replay_window, flags, if_id, reqid;
+	uint32_t replay_window, flags, if_id, reqid, tfc_pad;
 	uint32_t spi_min, spi_max, larval_timeout;
 	uint16_t encap_sport, encap_dport, new_port;
 	struct counters soft, hard, stats;

@@ -29,6 +29,7 @@ static const struct scalar sa_scalars[] = {
 	SCALAR(struct sa, larval_timeout, KIPSEC_A_SA_LARVAL_TIMEOUT, false),
 	SCALAR(struct sa, expire_kind, KIPSEC_A_SA_EXPIRE_KIND, false),
 	SCALAR(struct sa, new_port, KIPSEC_A_SA_NEW_PORT, true),
+	SCALAR(struct sa, tfc_pad, KIPSEC_A_SA_TFC_PAD, false),
 };
 
 static const struct scalar alg_scalars[] = {
@@ -248,6 +249,8 @@ static void sa_print(FILE *f, const struct sa *sa, bool stats)
 	if (HAS(sa, KIPSEC_A_SA_ENCAP_SPORT) || HAS(sa, KIPSEC_A_SA_ENCAP_DPORT))
 		fprintf(f, "\tencap espinudp %u %u\n", sa->encap_sport,
 			sa->encap_dport);
+	if (HAS(sa, KIPSEC_A_SA_TFC_PAD))
+		fprintf(f, "\ttfc-pad %u\n", sa->tfc_pad);
 	fputs("\tlifetime soft ", f);
 	counters_print(f, &sa->soft);
 	fputs(" hard ", f);
@@ -351,6 +354,8 @@ void sa_json(struct json *j, const char *key, const struct sa *sa,
 		json_uint(j, "dport", sa->encap_dport);
 		json_close_obj(j);
 	}
+	if (HAS(sa, KIPSEC_A_SA_TFC_PAD))
+		json_uint(j, "tfc_pad", sa->tfc_pad);
 	json_open_obj(j, "lifetime");
 	counters_json(j, "soft", &sa->soft, lifetime_keys,
 		      ARRAY_SIZE(lifetime_keys));
@@ -367,7 +372,7 @@ void sa_json(struct json *j, const char *key, const struct sa *sa,
 
 enum sa_kw {
 	KW_SRC, KW_DST, KW_PROTO, KW_SPI, KW_MODE, KW_ENC, KW_AUTH, KW_ICV,
-	KW_REPLAY, KW_ESN, KW_LEGACY, KW_IF_ID, KW_REQID, KW_ENCAP,
+	KW_REPLAY, KW_ESN, KW_LEGACY, KW_IF_ID, KW_REQID, KW_ENCAP, KW_TFC,
 	KW_SOFT, KW_HARD, KW_MIN, KW_MAX, KW_TIMEOUT,
 };
 
@@ -394,6 +399,7 @@ static const struct sa_keyword sa_keywords[] = {
 	{ "if-id",	   KW_IF_ID,   SA_CONFIG, 0 },
 	{ "reqid",	   KW_REQID,   SA_CONFIG | SA_ALLOC, 0 },
 	{ "encap",	   KW_ENCAP,   SA_CONFIG, 0 },
+	{ "tfc-pad",	   KW_TFC,     SA_CONFIG, 0 },
 	{ "soft-bytes",	   KW_SOFT,    SA_CONFIG, KIPSEC_A_LIFETIME_BYTES },
 	{ "soft-packets",  KW_SOFT,    SA_CONFIG, KIPSEC_A_LIFETIME_PACKETS },
 	{ "soft-seconds",  KW_SOFT,    SA_CONFIG, KIPSEC_A_LIFETIME_SECONDS },
@@ -516,6 +522,10 @@ static void sa_parse_kw(struct args *a, const struct sa_keyword *k,
 	case KW_REQID:
 		sa->reqid = arg_u32(a, k->name);
 		sa->set |= BIT(KIPSEC_A_SA_REQID);
+		return;
+	case KW_TFC:
+		sa->tfc_pad = arg_u32(a, k->name);
+		sa->set |= BIT(KIPSEC_A_SA_TFC_PAD);
 		return;
 	case KW_MIN:
 		sa->spi_min = arg_u32(a, k->name);
@@ -699,7 +709,7 @@ static void sa_usage(FILE *f)
 	fputs("Usage: kipsec [-j] [-s] sa { add | update } src ADDR dst ADDR proto { esp | ah } spi SPI\n"
 	      "                 mode { tunnel | transport } [enc ENC-ALG KEY] [auth AUTH-ALG KEY]\n"
 	      "                 [icv-len N] [replay-window N] [esn] [legacy] [if_id N] [reqid N]\n"
-	      "                 [encap [espinudp] SPORT DPORT]\n"
+	      "                 [encap [espinudp] SPORT DPORT] [tfc-pad N]\n"
 	      "                 [soft-bytes N] [soft-packets N] [soft-seconds N]\n"
 	      "                 [hard-bytes N] [hard-packets N] [hard-seconds N]\n"
 	      "       kipsec [-j] [-s] sa { get | del } [src ADDR] dst ADDR proto PROTO spi SPI\n"

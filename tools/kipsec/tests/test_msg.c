@@ -113,6 +113,7 @@ static void test_sa_add(void **state)
 		"icv-len", "16", "replay-window", "64", "esn", "if_id", "5",
 		"reqid", "0x10", "encap", "espinudp", "4500", "4501",
 		"soft-bytes", "1000", "hard-seconds", "0x100000000",
+		"tfc-pad", "1200",
 	};
 	static const uint8_t spi_be[] = { 0x00, 0x00, 0x10, 0x00 };
 	static const uint8_t src[] = { 192, 0, 2, 1 }, dst[] = { 192, 0, 2, 2 };
@@ -147,6 +148,7 @@ static void test_sa_add(void **state)
 	expect_u32(find(nlh, NULL, KIPSEC_A_SA_REQID), 16);
 	expect_bytes(find(nlh, NULL, KIPSEC_A_SA_ENCAP_SPORT), sport_be, 2);
 	expect_bytes(find(nlh, NULL, KIPSEC_A_SA_ENCAP_DPORT), dport_be, 2);
+	expect_u32(find(nlh, NULL, KIPSEC_A_SA_TFC_PAD), 1200);
 	soft = find(nlh, NULL, KIPSEC_A_SA_LIFETIME_SOFT);
 	expect_u64(find(nlh, soft, KIPSEC_A_LIFETIME_BYTES), 1000);
 	assert_false(present(nlh, soft, KIPSEC_A_LIFETIME_SECONDS));
