@@ -175,6 +175,13 @@ int object_run(const struct object *obj, struct args *a, const struct opts *o)
 
 	a->object = obj->name;
 	a->command = obj->name;
+	if (word && obj->ncmds == 1 && !*obj->cmds[0].name &&
+	    strcmp(word, "help") && strcmp(word, "-h") &&
+	    strcmp(word, "--help")) {
+		/* the object is its command ("up NAME"): the word is its */
+		a->i--;
+		return obj->cmds[0].run(a, o);
+	}
 	if (!word)
 		word = obj->dflt;
 	if (!strcmp(word, "help") || !strcmp(word, "-h") ||

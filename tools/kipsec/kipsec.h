@@ -27,6 +27,7 @@ struct opts {
 	bool stats;
 	const char *netns;
 	const char *batch;	/* -batch FILE */
+	const char *control;	/* --control SOCKET of the IKE daemon */
 };
 
 /* ---- parse.c: syntax of the command line's words, no side effects ---- */
@@ -168,8 +169,12 @@ struct object {
 
 int object_run(const struct object *obj, struct args *a, const struct opts *o);
 
+/* link.c: the if_id of a kipsec link; 0 or a positive errno */
+int link_if_id(const char *name, uint32_t *if_id);
+
 extern const struct object sa_object, policy_object, limits_object,
-	link_object, monitor_object, stats_object, encap_object;
+	link_object, monitor_object, stats_object, encap_object,
+	ike_object, up_object, down_object, status_object, reload_object;
 
 /*
  * ---- The objects, decoded from or encoded to netlink (sa.c, policy.c) ----

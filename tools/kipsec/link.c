@@ -4,6 +4,7 @@
  * creates any netdev. Our attributes ride in IFLA_INFO_DATA and use the
  * spec's "link" attribute set.
  */
+#include <errno.h>
 #include <net/if.h>
 #include <string.h>
 #include <linux/if.h>	/* IF_OPER_*; after net/if.h, see libc-compat.h */
@@ -153,6 +154,29 @@ static int link_lookup(struct nl *nl, const struct args *a, const char *name,
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * The if_id of the kipsec link NAME, for the IKE daemon's route-based
+ * connections: 0, or a positive errno (EINVAL: NAME is not a kipsec link).
+ */
+int link_if_id(const char *name, uint32_t *if_id)
+{
+	struct nlmsghdr *nlh;
+	struct link l = { 0 };
+	struct nl nl;
+	int err;
+
+	if (rtnl_open(&nl))
+		return EIO;
+	nlh = link_msg(&nl, RTM_GETLINK, 0, name, 0);
+	err = nl_talk(&nl, nlh, link_get_cb, &l);
+	nl_close(&nl);
+	if (!err && !l.is_kipsec)
+		err = EINVAL;
+	if (!err)
+		*if_id = l.if_id;
+	return err;
 }
 
 static const char *arg_ifname(struct args *a)

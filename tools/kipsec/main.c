@@ -15,7 +15,8 @@
 
 static const struct object *const objects[] = {
 	&sa_object, &policy_object, &limits_object, &stats_object,
-	&encap_object, &link_object, &monitor_object,
+	&encap_object, &link_object, &monitor_object, &ike_object, &up_object,
+	&down_object, &status_object, &reload_object,
 };
 
 static void usage(FILE *f)
@@ -24,9 +25,11 @@ static void usage(FILE *f)
 
 	fputs("Usage: kipsec [OPTIONS] OBJECT { COMMAND | help }\n"
 	      "       kipsec help | -h\n"
-	      "OBJECT := { sa | policy | limits | stats | encap | link | monitor }\n"
+	      "OBJECT := { sa | policy | limits | stats | encap | link | monitor |\n"
+	      "            ike | up | down | status | reload }\n"
 	      "       kipsec [OPTIONS] -b[atch] FILE\n"
-	      "OPTIONS := { -j[son] | -s[tats] | -n[etns] NETNS | -h[elp] }\n"
+	      "OPTIONS := { -j[son] | -s[tats] | -n[etns] NETNS | -C|--control SOCKET |\n"
+	      "             -h[elp] }\n"
 	      "  -j and -s may also follow the command; -n must come first.\n"
 	      "  -batch runs one command per line of FILE (- for stdin) and\n"
 	      "  stops at the first that fails.\n\n",
@@ -96,6 +99,12 @@ static int parse_options(int argc, char **argv, struct opts *o)
 			if (++i == argc)
 				global_usage_die("missing value after", w);
 			o->netns = argv[i];
+			continue;
+		}
+		if (!strcmp(w, "-C") || !strcmp(w, "--control")) {
+			if (++i == argc)
+				global_usage_die("missing value after", w);
+			o->control = argv[i];
 			continue;
 		}
 		if (!strcmp(w, "-b") || !strcmp(w, "--batch") ||

@@ -476,35 +476,44 @@ int genl_open(struct nl *nl)
 	return 0;
 }
 
+/* Multicast events: join the kipsec family's "events" group. */
+int nl_join_events(struct nl *nl)
+{
+	if (mnl_socket_setsockopt(nl->sock, NETLINK_ADD_MEMBERSHIP,
+				  &nl->events_grp, sizeof(nl->events_grp)) < 0) {
+		errx_kipsec("joining the events group: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /*
- * Multicast events: no sequence or port to match. ENOBUFS means the
- * socket overflowed and events were lost; say so and carry on.
+ * One datagram of events (no sequence or port to match), cb run on each.
+ * ENOBUFS means the socket overflowed and events were lost: say so and
+ * carry on. 0, or -1 with errno (EAGAIN on a non-blocking socket).
  */
-int nl_recv_events(struct nl *nl, mnl_cb_t cb, void *data)
+int nl_read_events(struct nl *nl, mnl_cb_t cb, void *data)
 {
 	ssize_t n;
 
-	if (mnl_socket_setsockopt(nl->sock, NETLINK_ADD_MEMBERSHIP,
-				  &nl->events_grp, sizeof(nl->events_grp)) < 0) {
-		errx_kipsec("monitor: joining the events group: %s",
-			    strerror(errno));
-		return -1;
+	n = mnl_socket_recvfrom(nl->sock, recv_buf, sizeof(recv_buf));
+	if (n < 0 && errno == ENOBUFS) {
+		warnx_kipsec("events lost (receive buffer overflow)");
+		return 0;
 	}
+	if (n < 0)
+		return -1;
+	return mnl_cb_run(recv_buf, n, 0, 0, cb, data) < 0 ? -1 : 0;
+}
+
+int nl_recv_events(struct nl *nl, mnl_cb_t cb, void *data)
+{
+	if (nl_join_events(nl))
+		return -1;
 	for (;;) {
-		n = mnl_socket_recvfrom(nl->sock, recv_buf, sizeof(recv_buf));
-		if (n < 0 && errno == ENOBUFS) {
-			warnx_kipsec("events lost (receive buffer overflow)");
+		if (!nl_read_events(nl, cb, data) || errno == EINTR)
 			continue;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			errx_kipsec("monitor: %s", strerror(errno));
-			return -1;
-		}
-		if (mnl_cb_run(recv_buf, n, 0, 0, cb, data) < 0) {
-			errx_kipsec("monitor: %s", strerror(errno));
-			return -1;
-		}
+		errx_kipsec("monitor: %s", strerror(errno));
+		return -1;
 	}
 }

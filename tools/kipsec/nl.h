@@ -43,6 +43,9 @@ int nl_do(struct nl *nl, struct nlmsghdr *nlh, const char *op,
 	  mnl_cb_t cb, void *data);
 void nl_perror(const struct nl *nl, const char *op, int err);
 
+int nl_join_events(struct nl *nl);
+int nl_read_events(struct nl *nl, mnl_cb_t cb, void *data);
+/* join, then read forever (kipsec monitor) */
 int nl_recv_events(struct nl *nl, mnl_cb_t cb, void *data);
 
 void nl_parse_msg(const struct nlmsghdr *nlh, size_t offset,

@@ -1,0 +1,1197 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IKE_SA_INIT and IKE_AUTH (RFC 7296 sections 1.2, 2.15, 2.23), as
+ * initiator and as responder, with pre-shared keys. Each refusal says
+ * which exchange, which side and what differs: as responder we know both
+ * lists, as initiator we know what we offered and what the answer means.
+ */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/kipsec.h>
+#include <openssl/crypto.h>
+
+#include "conf.h"
+#include "ikesa_int.h"
+#include "proposal.h"
+#include "ts.h"
+
+#define ID_MAX		256
+#define OCTETS_MAX	(IKE_MSG_MAX + IKE_NONCE_MAX + IKE_PRF_OUT_MAX)
+
+/* ---- small helpers ---- */
+
+static const struct ike_pl_notify *find_notify(const struct ike_msg *m,
+					    uint16_t type)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_notify; i++)
+		if (m->notify[i].type == type)
+			return &m->notify[i];
+	return NULL;
+}
+
+/* The first error notify (types below 16384), or NULL. */
+static const struct ike_pl_notify *error_notify(const struct ike_msg *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_notify; i++)
+		if (m->notify[i].type < IKE_N_INITIAL_CONTACT)
+			return &m->notify[i];
+	return NULL;
+}
+
+static const char *notify_name(uint16_t type, char *buf, size_t size)
+{
+	const char *name = ike_notify_name(type);
+
+	if (name)
+		return name;
+	snprintf(buf, size, "notify %u", type);
+	return buf;
+}
+
+static uint16_t transform_of(const struct ike_proposal *p, uint8_t type)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_tr; i++)
+		if (p->tr[i].type == type)
+			return p->tr[i].id;
+	return 0;
+}
+
+static uint16_t keylen_of(const struct ike_proposal *p, uint8_t type)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_tr; i++)
+		if (p->tr[i].type == type)
+			return p->tr[i].keylen;
+	return 0;
+}
+
+static bool offers_group(const struct ike_proposal_list *l, uint16_t group)
+{
+	size_t i, t;
+
+	for (i = 0; i < l->n; i++)
+		for (t = 0; t < l->v[i].n_tr; t++)
+			if (l->v[i].tr[t].type == IKE_TR_KE &&
+			    l->v[i].tr[t].id == group)
+				return true;
+	return false;
+}
+
+/* Every proposal of a list in one line, for diagnostics. */
+static const char *proposals_text(const struct ike_proposal *v, size_t n,
+				  char *buf, size_t size)
+{
+	char one[256];
+	size_t i, len = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && len < size; i++)
+		len += snprintf(buf + len, size - len, "%s%s", i ? ", " : "",
+				ike_proposal_format(&v[i], one, sizeof(one)));
+	return buf;
+}
+
+/* ---- identities ---- */
+
+/*
+ * An identity as the configuration writes it: an address, "@fqdn" or
+ * "fqdn", "user@fqdn"; none means our IKE address. data must hold ID_MAX.
+ */
+static void id_from_conf(const char *s, const struct sockaddr_storage *addr,
+			 struct ike_pl_id *id, uint8_t *data)
+{
+	struct addr a;
+	size_t len;
+
+	if (!s) {
+		ss_to_addr(addr, &a);
+		s = NULL;
+	} else if (parse_addr(s, &a)) {
+		a.family = 0;
+	}
+	if (a.family) {
+		id->type = a.family == AF_INET ? IKE_ID_IPV4_ADDR :
+						 IKE_ID_IPV6_ADDR;
+		len = a.family == AF_INET ? 4 : 16;
+		memcpy(data, a.bytes, len);
+		id->data = (struct ike_bytes){ data, len };
+		return;
+	}
+	if (s[0] == '@')
+		s++;
+	id->type = strchr(s, '@') ? IKE_ID_RFC822_ADDR : IKE_ID_FQDN;
+	len = strnlen(s, ID_MAX);
+	memcpy(data, s, len);
+	id->data = (struct ike_bytes){ data, len };
+}
+
+/* The identity as text: for PSK lookup, logs and the status. */
+static const char *id_text(const struct ike_pl_id *id, char *buf, size_t size)
+{
+	struct addr a = { 0 };
+	size_t i, n;
+
+	switch (id->type) {
+	case IKE_ID_IPV4_ADDR:
+	case IKE_ID_IPV6_ADDR:
+		n = id->type == IKE_ID_IPV4_ADDR ? 4 : 16;
+		if (id->data.len != n)
+			break;
+		a.family = n == 4 ? AF_INET : AF_INET6;
+		memcpy(a.bytes, id->data.p, n);
+		return format_addr(&a, buf, size);
+	case IKE_ID_FQDN:
+	case IKE_ID_RFC822_ADDR:
+		n = id->data.len < size - 1 ? id->data.len : size - 1;
+		for (i = 0; i < n; i++) {
+			uint8_t c = id->data.p[i];
+
+			buf[i] = c >= 0x20 && c < 0x7f ? c : '?';
+		}
+		buf[n] = '\0';
+		return buf;
+	}
+	n = snprintf(buf, size, "id type %u (", id->type);
+	for (i = 0; i < id->data.len && n + 3 < size; i++)
+		n += snprintf(buf + n, size - n, "%02x", id->data.p[i]);
+	snprintf(buf + n, size - n, ")");
+	return buf;
+}
+
+/* ID' of section 2.15: the ID payload's body from the ID Type on. */
+static size_t id_body(const struct ike_pl_id *id, uint8_t *out)
+{
+	out[0] = id->type;
+	out[1] = out[2] = out[3] = 0;
+	memcpy(out + 4, id->data.p, id->data.len);
+	return 4 + id->data.len;
+}
+
+static const char *local_id_text(const struct ikesa *sa, char *buf,
+				 size_t size)
+{
+	uint8_t data[ID_MAX];
+	struct ike_pl_id id;
+
+	id_from_conf(sa->conn->local.id, &sa->local, &id, data);
+	return id_text(&id, buf, size);
+}
+
+/* The AUTH value one end must send: its PSK over its signed octets. */
+static int psk_auth_value(struct ike_daemon *d, struct ikesa *sa,
+			  bool of_initiator, const struct ike_pl_id *id,
+			  const struct ike_secret *psk, uint8_t *auth)
+{
+	static uint8_t octets[OCTETS_MAX];
+	uint8_t body[4 + ID_MAX];
+	size_t blen = id_body(id, body);
+	ssize_t n;
+
+	(void)d;
+	if (of_initiator)
+		n = ike_auth_octets(sa->prf, sa->keys.sk_pi, sa->msg_i,
+				    sa->msg_i_len, sa->nr, sa->nr_len, body,
+				    blen, octets, sizeof(octets));
+	else
+		n = ike_auth_octets(sa->prf, sa->keys.sk_pr, sa->msg_r,
+				    sa->msg_r_len, sa->ni, sa->ni_len, body,
+				    blen, octets, sizeof(octets));
+	if (n < 0)
+		return -1;
+	return ike_psk_auth(sa->prf, psk->key, psk->key_len, octets, n, auth);
+}
+
+static int psk_auth_check(struct ike_daemon *d, struct ikesa *sa,
+			  bool of_initiator, const struct ike_pl_id *id,
+			  const struct ike_secret *psk,
+			  const struct ike_pl_auth *auth)
+{
+	uint8_t want[IKE_PRF_OUT_MAX];
+
+	if (auth->method != IKE_AUTH_PSK ||
+	    auth->data.len != sa->prf->out_len ||
+	    psk_auth_value(d, sa, of_initiator, id, psk, want))
+		return -1;
+	return CRYPTO_memcmp(want, auth->data.p, sa->prf->out_len) ? -1 : 0;
+}
+
+/* ---- keys ---- */
+
+static int derive_keys(struct ikesa *sa, const struct ike_pl_ke *peer_ke,
+		       char *why, size_t size)
+{
+	uint16_t encr_id = transform_of(&sa->prop, IKE_TR_ENCR);
+	const struct ike_encr_alg *encr =
+		ike_encr_find(encr_id, keylen_of(&sa->prop, IKE_TR_ENCR));
+	const struct ike_integ_alg *integ = NULL;
+	uint8_t gir[IKE_KE_MAX], skeyseed[IKE_PRF_OUT_MAX];
+	struct ike_kdf_in in = {
+		.ni = sa->ni, .ni_len = sa->ni_len,
+		.nr = sa->nr, .nr_len = sa->nr_len,
+		.spi_i = sa->spi_i, .spi_r = sa->spi_r,
+	};
+	ssize_t n;
+	int ret;
+
+	sa->prf = ike_prf_find(transform_of(&sa->prop, IKE_TR_PRF));
+	if (encr && !encr->aead)
+		integ = ike_integ_find(transform_of(&sa->prop, IKE_TR_INTEG));
+	if (!sa->prf || !encr || (!encr->aead && !integ)) {
+		snprintf(why, size, "an algorithm of the chosen proposal is not implemented");
+		return -1;
+	}
+	n = ike_kex_shared(sa->kex, peer_ke->data.p, peer_ke->data.len, gir,
+			   sizeof(gir));
+	if (n < 0) {
+		snprintf(why, size, "the peer's key exchange value is invalid: %s",
+			 ike_crypto_strerror(n));
+		return -1;
+	}
+	in.gir = gir;
+	in.gir_len = n;
+	ret = ike_skeyseed(sa->prf, &in, skeyseed) ||
+	      ike_sa_keys_derive(&sa->keys, sa->prf, encr, integ, skeyseed,
+				 &in);
+	OPENSSL_cleanse(gir, sizeof(gir));
+	OPENSSL_cleanse(skeyseed, sizeof(skeyseed));
+	if (ret) {
+		snprintf(why, size, "key derivation failed");
+		return -1;
+	}
+	if (sa->initiator)
+		ret = ike_sk_init(&sa->sk_out, encr, integ, sa->keys.sk_ei,
+				  sa->keys.sk_ai) ||
+		      ike_sk_init(&sa->sk_in, encr, integ, sa->keys.sk_er,
+				  sa->keys.sk_ar);
+	else
+		ret = ike_sk_init(&sa->sk_out, encr, integ, sa->keys.sk_er,
+				  sa->keys.sk_ar) ||
+		      ike_sk_init(&sa->sk_in, encr, integ, sa->keys.sk_ei,
+				  sa->keys.sk_ai);
+	if (ret)
+		snprintf(why, size, "cannot set up the SK payload keys");
+	return ret ? -1 : 0;
+}
+
+static uint8_t *copy_bytes(const uint8_t *p, size_t len)
+{
+	uint8_t *c = malloc(len);
+
+	if (c)
+		memcpy(c, p, len);
+	return c;
+}
+
+/* ---- NAT detection (section 2.23) ---- */
+
+static void put_natd(struct ike_buf *b, const struct ikesa *sa,
+		     uint16_t type, const struct sockaddr_storage *ss)
+{
+	static uint8_t hash[IKE_NATD_LEN];
+	struct ike_pl_notify n = { .type = type, .data = { hash, IKE_NATD_LEN } };
+	struct addr a;
+
+	ss_to_addr(ss, &a);
+	if (ike_natd_hash(sa->spi_i, sa->spi_r, a.family, a.bytes, ss_port(ss),
+			  hash))
+		return;
+	ike_put_notify(b, &n);
+}
+
+/*
+ * Whether a NAT_DETECTION notify of type names the address ss. The hash
+ * covers the SPIs of the message's own header: SPIr is zero in the
+ * IKE_SA_INIT request.
+ */
+static bool natd_matches(const struct ike_msg *m, uint16_t type,
+			 const struct sockaddr_storage *ss)
+{
+	uint8_t hash[IKE_NATD_LEN];
+	struct addr a;
+	size_t i;
+	bool seen = false;
+
+	ss_to_addr(ss, &a);
+	if (ike_natd_hash(m->hdr.ispi, m->hdr.rspi, a.family, a.bytes,
+			  ss_port(ss), hash))
+		return true;
+	for (i = 0; i < m->n_notify; i++) {
+		if (m->notify[i].type != type)
+			continue;
+		seen = true;
+		if (m->notify[i].data.len == IKE_NATD_LEN &&
+		    !memcmp(m->notify[i].data.p, hash, IKE_NATD_LEN))
+			return true;
+	}
+	return !seen;	/* a peer without NAT detection: assume no NAT */
+}
+
+/* The peer's NAT_DETECTION notifies against the datagram's addresses. */
+static void detect_nat(struct ikesa *sa, const struct ike_msg *m,
+		       const struct ike_dgram *dg)
+{
+	char buf[80];
+
+	sa->nat_there = !natd_matches(m, IKE_N_NAT_DETECTION_SOURCE_IP,
+				      &dg->remote);
+	sa->nat_here = !natd_matches(m, IKE_N_NAT_DETECTION_DESTINATION_IP,
+				     &dg->local);
+	if (sa->nat_here || sa->nat_there)
+		ike_log("%s: NAT detected (%s), peer seen as %s",
+			sa->conn_name,
+			sa->nat_here && sa->nat_there ? "both sides" :
+			sa->nat_here ? "in front of us" : "in front of the peer",
+			ss_format(&dg->remote, buf, sizeof(buf)));
+}
+
+/* ---- the initiator ---- */
+
+static int local_for(const struct sockaddr_storage *remote,
+		     struct sockaddr_storage *local)
+{
+	socklen_t len = sizeof(*local);
+	int fd = socket(remote->ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int ret;
+
+	if (fd < 0)
+		return -1;
+	/* connect() on UDP sends nothing: it asks the routing table */
+	ret = connect(fd, (const struct sockaddr *)remote,
+		      remote->ss_family == AF_INET ?
+		      sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6)) ||
+	      getsockname(fd, (struct sockaddr *)local, &len);
+	close(fd);
+	return ret ? -1 : 0;
+}
+
+static void addr_to_ss(const struct addr *a, uint16_t port,
+		       struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (a->family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+		sin->sin_family = AF_INET;
+		memcpy(&sin->sin_addr, a->bytes, 4);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+		sin6->sin6_family = AF_INET6;
+		memcpy(&sin6->sin6_addr, a->bytes, 16);
+	}
+	ss_set_port(ss, port);
+}
+
+static bool single_host(const struct ike_conf_hosts *h)
+{
+	return h->n && h->v[0].lo.family &&
+	       !memcmp(&h->v[0].lo, &h->v[0].hi, sizeof(h->v[0].lo));
+}
+
+static int choose_addresses(struct ikesa *sa, char *why, size_t size)
+{
+	const struct ike_conn *c = sa->conn;
+
+	if (!single_host(&c->remote_addrs)) {
+		snprintf(why, size, "cannot initiate: remote_addrs names no single address to send to");
+		return -1;
+	}
+	addr_to_ss(&c->remote_addrs.v[0].lo,
+		   c->remote_port ? c->remote_port : IKE_PORT, &sa->remote);
+	if (single_host(&c->local_addrs))
+		addr_to_ss(&c->local_addrs.v[0].lo, IKE_PORT, &sa->local);
+	else if (local_for(&sa->remote, &sa->local)) {
+		snprintf(why, size, "cannot initiate: no route to the remote address");
+		return -1;
+	}
+	ss_set_port(&sa->local, IKE_PORT);
+	return 0;
+}
+
+static void send_init(struct ike_daemon *d, struct ikesa *sa)
+{
+	uint8_t pub[IKE_KE_MAX];
+	struct ike_buf b = { 0 };
+	struct ike_hdr h = { 0 };
+	struct ike_pl_ke ke;
+	struct ike_pl_notify cookie = {
+		.type = IKE_N_COOKIE,
+		.data = { sa->cookie, sa->cookie_len },
+	};
+	ssize_t n;
+
+	ike_kex_free(sa->kex);
+	sa->kex = ike_kex_new(sa->group);
+	n = sa->kex ? ike_kex_public(sa->kex, pub, sizeof(pub)) : -1;
+	if (n < 0) {
+		ikesa_fail(d, sa, "IKE_SA_INIT: key exchange method %s is not available here",
+			   ike_transform_name(IKE_TR_KE, sa->group) ?: "?");
+		return;
+	}
+	ke = (struct ike_pl_ke){ sa->group, { pub, n } };
+	memcpy(h.ispi, sa->spi_i, IKE_SPI_LEN);
+	h.exchange = IKE_SA_INIT;
+	h.flags = IKE_FLAG_INITIATOR;
+	ike_msg_start(&b, &h);
+	if (sa->cookie_len)
+		ike_put_notify(&b, &cookie);
+	ike_put_sa(&b, sa->conn->proposals.v, sa->conn->proposals.n);
+	ike_put_ke(&b, &ke);
+	ike_put_nonce(&b, &(struct ike_bytes){ sa->ni, sa->ni_len });
+	put_natd(&b, sa, IKE_N_NAT_DETECTION_SOURCE_IP, &sa->local);
+	put_natd(&b, sa, IKE_N_NAT_DETECTION_DESTINATION_IP, &sa->remote);
+	if (ike_msg_finish(&b)) {
+		ike_buf_free(&b);
+		ikesa_fail(d, sa, "IKE_SA_INIT: out of memory");
+		return;
+	}
+	free(sa->msg_i);
+	sa->msg_i = copy_bytes(b.p, b.len);
+	sa->msg_i_len = b.len;
+	sa->next_id = 0;
+	sa->state = IKESA_INIT_SENT;
+	ikesa_send_request(d, sa, &b, IKE_SA_INIT);
+}
+
+static uint16_t first_group(const struct ike_proposal_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (transform_of(&l->v[i], IKE_TR_KE))
+			return transform_of(&l->v[i], IKE_TR_KE);
+	return 0;
+}
+
+void ikesa_initiate(struct ike_daemon *d, const struct ike_conn *conn,
+		    const struct ike_child *child, struct ike_waiter *w)
+{
+	struct ikesa *sa = ikesa_new(d, conn, true);
+	char why[160];
+
+	if (!sa) {
+		ike_waiter_say(w, "out of memory");
+		ike_waiter_done(w, 1);
+		return;
+	}
+	sa->waiter = w;
+	sa->child_cfg = child;
+	sa->created_at = ike_now_ms();
+	sa->group = first_group(&conn->proposals);
+	sa->ni_len = IKE_NONCE_LEN;
+	if (choose_addresses(sa, why, sizeof(why))) {
+		ikesa_fail(d, sa, "%s", why);
+		return;
+	}
+	if (ike_nonce_new(sa->ni)) {
+		ikesa_fail(d, sa, "no randomness for a nonce");
+		return;
+	}
+	ike_log("%s: initiating to %s", conn->name,
+		ss_format(&sa->remote, why, sizeof(why)));
+	send_init(d, sa);
+}
+
+/* What an error notify in the IKE_SA_INIT response means. */
+static void init_refused(struct ike_daemon *d, struct ikesa *sa,
+			 const struct ike_pl_notify *n)
+{
+	char ours[1024], name[32];
+
+	proposals_text(sa->conn->proposals.v, sa->conn->proposals.n, ours,
+		       sizeof(ours));
+	if (n->type == IKE_N_NO_PROPOSAL_CHOSEN)
+		ikesa_fail(d, sa, "IKE_SA_INIT: the peer refused (NO_PROPOSAL_CHOSEN). We offered %s; the peer accepts none of them: compare its IKE proposals (encryption, integrity/PRF, key exchange method) with ours",
+			   ours);
+	else
+		ikesa_fail(d, sa, "IKE_SA_INIT: the peer refused (%s). We offered %s",
+			   notify_name(n->type, name, sizeof(name)), ours);
+}
+
+/* INVALID_KE_PAYLOAD names the group the peer wants: retry once with it. */
+static bool retry_group(struct ike_daemon *d, struct ikesa *sa,
+			const struct ike_pl_notify *n)
+{
+	uint16_t want;
+
+	if (n->type != IKE_N_INVALID_KE_PAYLOAD || n->data.len != 2)
+		return false;
+	want = n->data.p[0] << 8 | n->data.p[1];
+	if (!offers_group(&sa->conn->proposals, want) || want == sa->group) {
+		ikesa_fail(d, sa, "IKE_SA_INIT: the peer refused our key exchange method %s and asks for %s, which we do not offer: the key exchange method differs",
+			   ike_transform_name(IKE_TR_KE, sa->group) ?: "?",
+			   ike_transform_name(IKE_TR_KE, want) ?: "?");
+		return true;
+	}
+	ike_log("%s: the peer asks for key exchange method %s instead of %s; retrying",
+		sa->conn_name, ike_transform_name(IKE_TR_KE, want) ?: "?",
+		ike_transform_name(IKE_TR_KE, sa->group) ?: "?");
+	sa->group = want;
+	send_init(d, sa);
+	return true;
+}
+
+static bool retry_cookie(struct ike_daemon *d, struct ikesa *sa,
+			 const struct ike_pl_notify *n)
+{
+	if (n->type != IKE_N_COOKIE || !n->data.len ||
+	    n->data.len > sizeof(sa->cookie) || sa->cookie_len)
+		return false;
+	memcpy(sa->cookie, n->data.p, n->data.len);
+	sa->cookie_len = n->data.len;
+	send_init(d, sa);
+	return true;
+}
+
+static void send_auth(struct ike_daemon *d, struct ikesa *sa);
+
+void ikesa_init_response(struct ike_daemon *d, struct ikesa *sa,
+			 const struct ike_dgram *dg, const struct ike_msg *m)
+{
+	const struct ike_pl_notify *err = error_notify(m);
+	const struct ike_pl_notify *cookie = find_notify(m, IKE_N_COOKIE);
+	struct ike_mismatch mm;
+	char why[512];
+
+	if (cookie && retry_cookie(d, sa, cookie))
+		return;
+	if (err) {
+		if (!retry_group(d, sa, err))
+			init_refused(d, sa, err);
+		return;
+	}
+	if (!ike_msg_has(m, IKE_PL_SA) || !ike_msg_has(m, IKE_PL_KE) ||
+	    !ike_msg_has(m, IKE_PL_NONCE) || m->sa.n_prop != 1) {
+		ikesa_fail(d, sa, "IKE_SA_INIT: the peer's response lacks its SA, KE or nonce");
+		return;
+	}
+	if (ike_proposal_select(sa->conn->proposals.v, sa->conn->proposals.n,
+				m->sa.prop, 1, 0, &sa->prop, &mm) ||
+	    transform_of(&sa->prop, IKE_TR_KE) != sa->group ||
+	    m->ke.group != sa->group) {
+		ikesa_fail(d, sa, "IKE_SA_INIT: the peer chose %s, which is not one we offered",
+			   ike_proposal_format(&m->sa.prop[0], why,
+					       sizeof(why)));
+		return;
+	}
+	memcpy(sa->spi_r, m->hdr.rspi, IKE_SPI_LEN);
+	sa->nr_len = m->nonce.len;
+	memcpy(sa->nr, m->nonce.p, m->nonce.len);
+	sa->msg_r = copy_bytes(dg->p, dg->len);
+	sa->msg_r_len = dg->len;
+	if (!sa->msg_r || derive_keys(sa, &m->ke, why, sizeof(why))) {
+		ikesa_fail(d, sa, "IKE_SA_INIT: %s",
+			   sa->msg_r ? why : "out of memory");
+		return;
+	}
+	detect_nat(sa, m, dg);
+	if (sa->nat_here || sa->nat_there) {
+		/* from now on IKE and ESP go over UDP 4500 */
+		ss_set_port(&sa->local, IKE_NATT_PORT);
+		ss_set_port(&sa->remote, IKE_NATT_PORT);
+	}
+	send_auth(d, sa);
+}
+
+/* The CHILD_SA's proposals for IKE_AUTH: our SPI, no key exchange. */
+static size_t child_offer(const struct ike_child *c, uint32_t spi,
+			  struct ike_proposal *out, size_t max)
+{
+	size_t i, t, n = 0;
+	uint32_t be = htonl(spi);
+
+	for (i = 0; i < c->esp.n && n < max; i++) {
+		const struct ike_proposal *p = &c->esp.v[i];
+		struct ike_proposal *o = &out[n++];
+
+		memset(o, 0, sizeof(*o));
+		o->num = n;
+		o->proto = IKE_PROTO_ESP;
+		o->spi_len = 4;
+		memcpy(o->spi, &be, 4);
+		for (t = 0; t < p->n_tr; t++)
+			if (p->tr[t].type != IKE_TR_KE)
+				o->tr[o->n_tr++] = p->tr[t];
+	}
+	return n;
+}
+
+static size_t resolve_ts(const struct ike_ts_cfgs *cfg,
+			 const struct sockaddr_storage *host,
+			 struct ike_ts *out)
+{
+	struct addr a;
+	size_t i;
+
+	ss_to_addr(host, &a);
+	for (i = 0; i < cfg->n && i < IKE_MAX_TS; i++)
+		ike_ts_resolve(&cfg->v[i], &a, &out[i]);
+	return i;
+}
+
+static const struct ike_secret *psk_for(struct ike_daemon *d,
+					 const struct ikesa *sa,
+					 const char *peer_id)
+{
+	char local[ID_MAX + 1];
+
+	return ike_config_find_psk(d->conf, local_id_text(sa, local,
+							  sizeof(local)),
+				   peer_id);
+}
+
+static void send_auth(struct ike_daemon *d, struct ikesa *sa)
+{
+	static struct ike_proposal offer[IKE_MAX_PROPOSALS];
+	uint8_t idd[ID_MAX], ridd[ID_MAX], authv[IKE_PRF_OUT_MAX];
+	const struct ike_child *c = sa->child_cfg;
+	struct ike_ts tsi[IKE_MAX_TS], tsr[IKE_MAX_TS];
+	const struct ike_secret *psk;
+	struct ike_buf inner = { 0 };
+	struct ike_pl_id id, rid;
+	char rtext[ID_MAX + 1];
+	size_t n;
+
+	id_from_conf(sa->conn->local.id, &sa->local, &id, idd);
+	rtext[0] = '\0';
+	if (sa->conn->remote.id) {
+		id_from_conf(sa->conn->remote.id, &sa->remote, &rid, ridd);
+		id_text(&rid, rtext, sizeof(rtext));
+	}
+	psk = psk_for(d, sa, sa->conn->remote.id ? rtext : NULL);
+	if (sa->conn->local.auth != IKE_CONF_AUTH_PSK) {
+		ikesa_fail(d, sa, "IKE_AUTH: only auth = psk is implemented so far");
+		return;
+	}
+	if (!psk) {
+		ikesa_fail(d, sa, "IKE_AUTH: no PSK in secrets for our id and the peer's");
+		return;
+	}
+	if (psk_auth_value(d, sa, true, &id, psk, authv)) {
+		ikesa_fail(d, sa, "IKE_AUTH: cannot compute our AUTH");
+		return;
+	}
+	ike_put_id(&inner, IKE_PL_IDI, &id);
+	if (sa->conn->remote.id)
+		ike_put_id(&inner, IKE_PL_IDR, &rid);
+	ike_put_auth(&inner, &(struct ike_pl_auth){
+		IKE_AUTH_PSK, { authv, sa->prf->out_len } });
+	if (c) {
+		if (ikesa_child_alloc_spi(d, sa)) {
+			ike_buf_free(&inner);
+			ikesa_fail(d, sa, "IKE_AUTH: the kernel refused an SPI: %s",
+				   d->kernel.err);
+			return;
+		}
+		snprintf(sa->child.name, sizeof(sa->child.name), "%s", c->name);
+		if (c->mode == IKE_CONF_MODE_TRANSPORT)
+			ike_put_notify(&inner, &(struct ike_pl_notify){
+				.type = IKE_N_USE_TRANSPORT_MODE });
+		n = child_offer(c, sa->child.spi_in, offer, IKE_MAX_PROPOSALS);
+		ike_put_sa(&inner, offer, n);
+		n = resolve_ts(&c->local_ts, &sa->local, tsi);
+		ike_put_ts(&inner, IKE_PL_TSI, tsi, n);
+		n = resolve_ts(&c->remote_ts, &sa->remote, tsr);
+		ike_put_ts(&inner, IKE_PL_TSR, tsr, n);
+	}
+	sa->state = IKESA_AUTH_SENT;
+	ikesa_send_encrypted(d, sa, IKE_AUTH, false, &inner);
+}
+
+/* ---- the CHILD_SA in IKE_AUTH, both sides ---- */
+
+/* Initiator: what the responder chose for the CHILD_SA, or why not. */
+static void child_answer(struct ike_daemon *d, struct ikesa *sa,
+			 const struct ike_msg *m)
+{
+	static struct ike_proposal offer[IKE_MAX_PROPOSALS];
+	const struct ike_child *c = sa->child_cfg;
+	const struct ike_pl_notify *err = error_notify(m);
+	struct ike_ts ours[IKE_MAX_TS];
+	char a[1024], b[1024], name[32];
+	struct ike_mismatch mm;
+	size_t n, i;
+
+	n = child_offer(c, sa->child.spi_in, offer, IKE_MAX_PROPOSALS);
+	if (err && err->type == IKE_N_NO_PROPOSAL_CHOSEN) {
+		ikesa_fail(d, sa, "IKE_AUTH: the IKE SA is up, but the peer refused the CHILD_SA %s (NO_PROPOSAL_CHOSEN). We offered ESP %s; the peer accepts none of them",
+			   c->name, proposals_text(offer, n, a, sizeof(a)));
+		return;
+	}
+	if (err && err->type == IKE_N_TS_UNACCEPTABLE) {
+		ikesa_fail(d, sa, "IKE_AUTH: the IKE SA is up, but the peer refused the traffic selectors of CHILD_SA %s (TS_UNACCEPTABLE). We proposed local %s, remote %s; the peer's configuration covers neither or only one of them",
+			   c->name,
+			   ike_ts_list_format(ours, resolve_ts(&c->local_ts,
+				&sa->local, ours), a, sizeof(a)),
+			   ike_ts_list_format(ours, resolve_ts(&c->remote_ts,
+				&sa->remote, ours), b, sizeof(b)));
+		return;
+	}
+	if (err) {
+		ikesa_fail(d, sa, "IKE_AUTH: the IKE SA is up, but the peer refused the CHILD_SA %s (%s)",
+			   c->name, notify_name(err->type, name, sizeof(name)));
+		return;
+	}
+	if (!ike_msg_has(m, IKE_PL_SA) || m->sa.n_prop != 1 ||
+	    !ike_msg_has(m, IKE_PL_TSI) || !ike_msg_has(m, IKE_PL_TSR) ||
+	    ike_proposal_select(offer, n, m->sa.prop, 1, IKE_SELECT_SKIP_KE,
+				&sa->child.prop, &mm) ||
+	    m->sa.prop[0].spi_len != 4) {
+		ikesa_fail(d, sa, "IKE_AUTH: the peer's CHILD_SA answer is not one we offered");
+		return;
+	}
+	memcpy(&sa->child.spi_out, m->sa.prop[0].spi, 4);
+	sa->child.spi_out = ntohl(sa->child.spi_out);
+	sa->child.mode = c->mode == IKE_CONF_MODE_TRANSPORT &&
+			 find_notify(m, IKE_N_USE_TRANSPORT_MODE) ?
+			 KIPSEC_MODE_TRANSPORT : KIPSEC_MODE_TUNNEL;
+	sa->child.n_l = m->tsi.n_ts;
+	memcpy(sa->child.ts_l, m->tsi.ts, sizeof(m->tsi.ts[0]) * m->tsi.n_ts);
+	sa->child.n_r = m->tsr.n_ts;
+	memcpy(sa->child.ts_r, m->tsr.ts, sizeof(m->tsr.ts[0]) * m->tsr.n_ts);
+	for (i = 0; i < sa->child.n_l + sa->child.n_r; i++)
+		;
+	if (ikesa_child_install(d, sa, a, sizeof(a))) {
+		ikesa_fail(d, sa, "CHILD_SA %s: negotiated, but the kernel refused it: %s",
+			   c->name, a);
+		return;
+	}
+}
+
+/* ---- the responder ---- */
+
+static bool host_in(const struct ike_conf_hosts *hosts,
+		    const struct sockaddr_storage *ss)
+{
+	struct addr a;
+	size_t i, len;
+
+	if (!hosts->n)
+		return true;
+	ss_to_addr(ss, &a);
+	len = a.family == AF_INET ? 4 : 16;
+	for (i = 0; i < hosts->n; i++) {
+		const struct ike_conf_host *h = &hosts->v[i];
+
+		if (!h->lo.family)
+			return true;		/* %any */
+		if (h->lo.family != a.family)
+			continue;
+		if (memcmp(a.bytes, h->lo.bytes, len) >= 0 &&
+		    memcmp(a.bytes, h->hi.bytes, len) <= 0)
+			return true;
+	}
+	return false;
+}
+
+static const struct ike_conn *conn_for(struct ike_daemon *d,
+				       const struct ike_dgram *dg)
+{
+	size_t i;
+
+	for (i = 0; i < d->conf->n_conns; i++) {
+		const struct ike_conn *c = &d->conf->conns[i];
+
+		if ((c->version == 0 || c->version == 2) &&
+		    host_in(&c->local_addrs, &dg->local) &&
+		    host_in(&c->remote_addrs, &dg->remote))
+			return c;
+	}
+	return NULL;
+}
+
+void ikesa_init_refuse(struct ike_daemon *d, const struct ike_dgram *dg,
+		       const struct ike_hdr *req, uint16_t notify,
+		       const uint8_t *data, size_t data_len)
+{
+	struct ike_buf b = { 0 };
+	struct ike_hdr h = { 0 };
+
+	memcpy(h.ispi, req->ispi, IKE_SPI_LEN);
+	h.exchange = IKE_SA_INIT;
+	h.flags = IKE_FLAG_RESPONSE;
+	ike_msg_start(&b, &h);
+	ike_put_notify(&b, &(struct ike_pl_notify){
+		.type = notify, .data = { data, data_len } });
+	if (!ike_msg_finish(&b))
+		ike_send(d, &dg->local, &dg->remote, b.p, b.len);
+	ike_buf_free(&b);
+}
+
+static void init_answer(struct ike_daemon *d, struct ikesa *sa)
+{
+	uint8_t pub[IKE_KE_MAX];
+	struct ike_buf b = { 0 };
+	struct ike_hdr h = { 0 };
+	ssize_t n = ike_kex_public(sa->kex, pub, sizeof(pub));
+
+	memcpy(h.ispi, sa->spi_i, IKE_SPI_LEN);
+	memcpy(h.rspi, sa->spi_r, IKE_SPI_LEN);
+	h.exchange = IKE_SA_INIT;
+	h.flags = IKE_FLAG_RESPONSE;
+	ike_msg_start(&b, &h);
+	ike_put_sa(&b, &sa->prop, 1);
+	ike_put_ke(&b, &(struct ike_pl_ke){ sa->group, { pub, n < 0 ? 0 : n } });
+	ike_put_nonce(&b, &(struct ike_bytes){ sa->nr, sa->nr_len });
+	put_natd(&b, sa, IKE_N_NAT_DETECTION_SOURCE_IP, &sa->local);
+	put_natd(&b, sa, IKE_N_NAT_DETECTION_DESTINATION_IP, &sa->remote);
+	if (n < 0 || ike_msg_finish(&b)) {
+		ike_buf_free(&b);
+		sa->state = IKESA_DEAD;
+		return;
+	}
+	sa->msg_r = copy_bytes(b.p, b.len);
+	sa->msg_r_len = b.len;
+	ikesa_send_response(d, sa, &b);
+}
+
+void ikesa_init_request(struct ike_daemon *d, const struct ike_dgram *dg,
+			const struct ike_msg *m)
+{
+	const struct ike_conn *conn = conn_for(d, dg);
+	struct ike_proposal chosen;
+	struct ike_mismatch mm;
+	uint8_t group_be[2];
+	char from[80], why[1024], a[1024], b[1024];
+	struct ikesa *sa;
+
+	ss_format(&dg->remote, from, sizeof(from));
+	if (!conn) {
+		ike_log("IKE_SA_INIT from %s: we refused (NO_PROPOSAL_CHOSEN): no connection has this local and remote address",
+			from);
+		ikesa_init_refuse(d, dg, &m->hdr, IKE_N_NO_PROPOSAL_CHOSEN,
+				  NULL, 0);
+		return;
+	}
+	if (!ike_msg_has(m, IKE_PL_SA) || !ike_msg_has(m, IKE_PL_KE) ||
+	    !ike_msg_has(m, IKE_PL_NONCE)) {
+		ikesa_init_refuse(d, dg, &m->hdr, IKE_N_INVALID_SYNTAX, NULL,
+				  0);
+		return;
+	}
+	if (ike_proposal_select(conn->proposals.v, conn->proposals.n,
+				m->sa.prop, m->sa.n_prop, 0, &chosen, &mm)) {
+		ike_mismatch_format(&mm, conn->proposals.v, conn->proposals.n,
+				    m->sa.prop, m->sa.n_prop, why, sizeof(why));
+		ike_log("%s: IKE_SA_INIT from %s: we refused (NO_PROPOSAL_CHOSEN): the %s. We accept %s; the peer offered %s",
+			conn->name, from, why,
+			proposals_text(conn->proposals.v, conn->proposals.n, a,
+				       sizeof(a)),
+			proposals_text(m->sa.prop, m->sa.n_prop, b, sizeof(b)));
+		ikesa_init_refuse(d, dg, &m->hdr, IKE_N_NO_PROPOSAL_CHOSEN,
+				  NULL, 0);
+		return;
+	}
+	if (m->ke.group != transform_of(&chosen, IKE_TR_KE)) {
+		uint16_t g = transform_of(&chosen, IKE_TR_KE);
+
+		ike_log("%s: IKE_SA_INIT from %s: its key exchange is %s, we chose %s: asking for it (INVALID_KE_PAYLOAD)",
+			conn->name, from,
+			ike_transform_name(IKE_TR_KE, m->ke.group) ?: "?",
+			ike_transform_name(IKE_TR_KE, g) ?: "?");
+		group_be[0] = g >> 8;
+		group_be[1] = g;
+		ikesa_init_refuse(d, dg, &m->hdr, IKE_N_INVALID_KE_PAYLOAD,
+				  group_be, 2);
+		return;
+	}
+	sa = ikesa_new(d, conn, false);
+	if (!sa)
+		return;
+	sa->created_at = ike_now_ms();
+	sa->state = IKESA_HALF_OPEN;
+	sa->local = dg->local;
+	sa->remote = dg->remote;
+	memcpy(sa->spi_i, m->hdr.ispi, IKE_SPI_LEN);
+	sa->prop = chosen;
+	sa->group = m->ke.group;
+	sa->ni_len = m->nonce.len;
+	memcpy(sa->ni, m->nonce.p, m->nonce.len);
+	sa->nr_len = IKE_NONCE_LEN;
+	sa->peer_id_next = 1;
+	sa->msg_i = copy_bytes(dg->p, dg->len);
+	sa->msg_i_len = dg->len;
+	sa->kex = ike_kex_new(sa->group);
+	if (!sa->msg_i || !sa->kex || ike_nonce_new(sa->nr)) {
+		sa->state = IKESA_DEAD;
+		return;
+	}
+	if (derive_keys(sa, &m->ke, why, sizeof(why))) {
+		ike_log("%s: IKE_SA_INIT from %s: %s", conn->name, from, why);
+		ikesa_init_refuse(d, dg, &m->hdr, IKE_N_INVALID_SYNTAX, NULL,
+				  0);
+		sa->state = IKESA_DEAD;
+		return;
+	}
+	detect_nat(sa, m, dg);
+	ike_debug(d, "%s: IKE_SA_INIT from %s: chose %s", conn->name, from,
+		  ike_proposal_format(&chosen, why, sizeof(why)));
+	init_answer(d, sa);
+}
+
+/* Responder: the CHILD_SA the initiator asks for in IKE_AUTH. */
+static uint16_t child_choose(struct ike_daemon *d, struct ikesa *sa,
+			     const struct ike_msg *m, char *why, size_t size)
+{
+	struct ike_ts ours_l[IKE_MAX_TS], ours_r[IKE_MAX_TS];
+	struct ike_ts nl[IKE_MAX_TS * IKE_MAX_TS];
+	struct ike_ts nr[IKE_MAX_TS * IKE_MAX_TS];
+	char a[1024], b[1024];
+	struct ike_mismatch mm;
+	size_t i, l, r, cnt_l = 0, cnt_r = 0;
+
+	if (!ike_msg_has(m, IKE_PL_SA) || !ike_msg_has(m, IKE_PL_TSI) ||
+	    !ike_msg_has(m, IKE_PL_TSR))
+		return IKE_N_INVALID_SYNTAX;
+	/* the first child whose selectors overlap the peer's */
+	for (i = 0; i < sa->conn->n_children; i++) {
+		const struct ike_child *c = &sa->conn->children[i];
+
+		l = resolve_ts(&c->local_ts, &sa->local, ours_l);
+		r = resolve_ts(&c->remote_ts, &sa->remote, ours_r);
+		cnt_r = ike_ts_narrow(ours_r, r, m->tsi.ts, m->tsi.n_ts, nr);
+		cnt_l = ike_ts_narrow(ours_l, l, m->tsr.ts, m->tsr.n_ts, nl);
+		if (cnt_l && cnt_r && cnt_l <= IKE_MAX_TS && cnt_r <= IKE_MAX_TS) {
+			sa->child_cfg = c;
+			break;
+		}
+	}
+	if (!sa->child_cfg) {
+		const struct ike_child *c = sa->conn->n_children ?
+					    &sa->conn->children[0] : NULL;
+
+		if (c) {
+			l = resolve_ts(&c->local_ts, &sa->local, ours_l);
+			r = resolve_ts(&c->remote_ts, &sa->remote, ours_r);
+			snprintf(why, size, "the traffic selectors differ: for the peer's side we accept %s, it proposed %s; for ours we accept %s, it proposed %s",
+				 ike_ts_list_format(ours_r, r, a, sizeof(a)),
+				 ike_ts_list_format(m->tsi.ts, m->tsi.n_ts, b,
+						    sizeof(b)),
+				 ike_ts_list_format(ours_l, l, a + 512, 512),
+				 ike_ts_list_format(m->tsr.ts, m->tsr.n_ts,
+						    b + 512, 512));
+		} else {
+			snprintf(why, size, "connection %s has no children",
+				 sa->conn->name);
+		}
+		return IKE_N_TS_UNACCEPTABLE;
+	}
+	if (ike_proposal_select(sa->child_cfg->esp.v, sa->child_cfg->esp.n,
+				m->sa.prop, m->sa.n_prop, IKE_SELECT_SKIP_KE,
+				&sa->child.prop, &mm)) {
+		ike_mismatch_format(&mm, sa->child_cfg->esp.v,
+				    sa->child_cfg->esp.n, m->sa.prop,
+				    m->sa.n_prop, a, sizeof(a));
+		snprintf(why, size, "ESP proposals: the %s. We accept %s; the peer offered %s",
+			 a, proposals_text(sa->child_cfg->esp.v,
+					   sa->child_cfg->esp.n, b, 512),
+			 proposals_text(m->sa.prop, m->sa.n_prop, b + 512,
+					512));
+		return IKE_N_NO_PROPOSAL_CHOSEN;
+	}
+	if (sa->child.prop.spi_len != 4)
+		return IKE_N_INVALID_SYNTAX;
+	memcpy(&sa->child.spi_out, sa->child.prop.spi, 4);
+	sa->child.spi_out = ntohl(sa->child.spi_out);
+	sa->child.n_l = cnt_l;
+	memcpy(sa->child.ts_l, nl, sizeof(nl[0]) * cnt_l);
+	sa->child.n_r = cnt_r;
+	memcpy(sa->child.ts_r, nr, sizeof(nr[0]) * cnt_r);
+	sa->child.mode = sa->child_cfg->mode == IKE_CONF_MODE_TRANSPORT &&
+			 find_notify(m, IKE_N_USE_TRANSPORT_MODE) ?
+			 KIPSEC_MODE_TRANSPORT : KIPSEC_MODE_TUNNEL;
+	snprintf(sa->child.name, sizeof(sa->child.name), "%s",
+		 sa->child_cfg->name);
+	if (ikesa_child_alloc_spi(d, sa)) {
+		snprintf(why, size, "the kernel refused an SPI: %s",
+			 d->kernel.err);
+		return IKE_N_NO_ADDITIONAL_SAS;
+	}
+	(void)d;
+	return 0;
+}
+
+static void auth_refuse(struct ike_daemon *d, struct ikesa *sa,
+			const char *fmt, const char *a, const char *b)
+{
+	struct ike_buf inner = { 0 };
+	char from[80];
+
+	ike_log("%s: IKE_AUTH from %s: we refused (AUTHENTICATION_FAILED): ",
+		sa->conn_name, ss_format(&sa->remote, from, sizeof(from)));
+	ike_log(fmt, a, b);
+	ike_put_notify(&inner, &(struct ike_pl_notify){
+		.type = IKE_N_AUTHENTICATION_FAILED });
+	ikesa_send_encrypted(d, sa, IKE_AUTH, true, &inner);
+	sa->state = IKESA_DEAD;
+}
+
+void ikesa_auth_request(struct ike_daemon *d, struct ikesa *sa,
+			const struct ike_dgram *dg, const struct ike_msg *m)
+{
+	uint8_t idd[ID_MAX], authv[IKE_PRF_OUT_MAX];
+	char peer[ID_MAX + 1], ours[ID_MAX + 1], want[ID_MAX + 1];
+	char why[2048], name[32];
+	const struct ike_secret *psk;
+	struct ike_buf inner = { 0 };
+	struct ike_proposal reply;
+	struct ike_pl_id id;
+	uint16_t child_err;
+	uint32_t be;
+
+	(void)dg;
+	if (sa->state != IKESA_HALF_OPEN || !ike_msg_has(m, IKE_PL_IDI) ||
+	    !ike_msg_has(m, IKE_PL_AUTH)) {
+		ike_put_notify(&inner, &(struct ike_pl_notify){
+			.type = IKE_N_INVALID_SYNTAX });
+		ikesa_send_encrypted(d, sa, IKE_AUTH, true, &inner);
+		sa->state = IKESA_DEAD;
+		return;
+	}
+	id_text(&m->idi, peer, sizeof(peer));
+	local_id_text(sa, ours, sizeof(ours));
+	if (sa->conn->remote.id) {
+		id_from_conf(sa->conn->remote.id, &sa->remote, &id, idd);
+		id_text(&id, want, sizeof(want));
+		if (strcasecmp(want, peer)) {
+			auth_refuse(d, sa, "the peer says it is '%s', connection expects remote id '%s' (an identity mismatch, not a key problem)",
+				    peer, want);
+			return;
+		}
+	}
+	if (ike_msg_has(m, IKE_PL_IDR)) {
+		id_text(&m->idr, want, sizeof(want));
+		if (strcasecmp(want, ours)) {
+			auth_refuse(d, sa, "the peer wants to reach '%s', but we are '%s' (an identity mismatch)",
+				    want, ours);
+			return;
+		}
+	}
+	psk = ike_config_find_psk(d->conf, ours, peer);
+	if (!psk) {
+		auth_refuse(d, sa, "no PSK in secrets for id '%s' (with ours, '%s')",
+			    peer, ours);
+		return;
+	}
+	if (psk_auth_check(d, sa, true, &m->idi, psk, &m->auth)) {
+		auth_refuse(d, sa, "the peer's AUTH does not verify with the PSK configured for id '%s' (secret %s): the pre-shared keys most likely differ",
+			    peer, psk->name);
+		return;
+	}
+	snprintf(sa->peer_id, sizeof(sa->peer_id), "%s", peer);
+	id_from_conf(sa->conn->local.id, &sa->local, &id, idd);
+	if (psk_auth_value(d, sa, false, &id, ike_config_find_psk(d->conf,
+			   ours, peer), authv)) {
+		sa->state = IKESA_DEAD;
+		return;
+	}
+	ike_put_id(&inner, IKE_PL_IDR, &id);
+	ike_put_auth(&inner, &(struct ike_pl_auth){
+		IKE_AUTH_PSK, { authv, sa->prf->out_len } });
+	sa->state = IKESA_ESTABLISHED;
+	sa->established_at = ike_now_ms();
+	ikesa_note_ok(d, sa->conn_name);
+	child_err = child_choose(d, sa, m, why, sizeof(why));
+	if (!child_err && ikesa_child_install(d, sa, why, sizeof(why)))
+		child_err = IKE_N_NO_PROPOSAL_CHOSEN;
+	if (child_err) {
+		ike_log("%s: IKE SA established with %s; CHILD_SA refused (%s): %s",
+			sa->conn_name, peer,
+			notify_name(child_err, name, sizeof(name)), why);
+		ike_put_notify(&inner, &(struct ike_pl_notify){ .type = child_err });
+		ikesa_send_encrypted(d, sa, IKE_AUTH, true, &inner);
+		return;
+	}
+	if (sa->child.mode == KIPSEC_MODE_TRANSPORT)
+		ike_put_notify(&inner, &(struct ike_pl_notify){
+			.type = IKE_N_USE_TRANSPORT_MODE });
+	reply = sa->child.prop;
+	be = htonl(sa->child.spi_in);
+	memcpy(reply.spi, &be, 4);
+	ike_put_sa(&inner, &reply, 1);
+	ike_put_ts(&inner, IKE_PL_TSI, sa->child.ts_r, sa->child.n_r);
+	ike_put_ts(&inner, IKE_PL_TSR, sa->child.ts_l, sa->child.n_l);
+	ikesa_send_encrypted(d, sa, IKE_AUTH, true, &inner);
+	ike_log("%s: IKE SA and CHILD_SA %s established with %s (responder)",
+		sa->conn_name, sa->child.name, peer);
+}
+
+/* Initiator: the responder's IKE_AUTH answer. */
+void ikesa_auth_response(struct ike_daemon *d, struct ikesa *sa,
+			 const struct ike_dgram *dg, const struct ike_msg *m)
+{
+	const struct ike_pl_notify *err = error_notify(m);
+	const struct ike_secret *psk;
+	char peer[ID_MAX + 1], ours[ID_MAX + 1], want[ID_MAX + 1];
+	char name[32];
+	uint8_t idd[ID_MAX];
+	struct ike_pl_id id;
+
+	(void)dg;
+	if (sa->state != IKESA_AUTH_SENT)
+		return;
+	local_id_text(sa, ours, sizeof(ours));
+	if (err && err->type == IKE_N_AUTHENTICATION_FAILED) {
+		ikesa_fail(d, sa, "IKE_AUTH: the peer refused our authentication (AUTHENTICATION_FAILED): it could not verify our AUTH with the PSK it has for id '%s', or does not expect that id: the pre-shared keys most likely differ",
+			   ours);
+		return;
+	}
+	if (!ike_msg_has(m, IKE_PL_IDR) || !ike_msg_has(m, IKE_PL_AUTH)) {
+		ikesa_fail(d, sa, "IKE_AUTH: the peer refused (%s)",
+			   err ? notify_name(err->type, name, sizeof(name)) :
+				 "no identity or AUTH in its answer");
+		return;
+	}
+	id_text(&m->idr, peer, sizeof(peer));
+	if (sa->conn->remote.id) {
+		id_from_conf(sa->conn->remote.id, &sa->remote, &id, idd);
+		id_text(&id, want, sizeof(want));
+		if (strcasecmp(want, peer)) {
+			ikesa_fail(d, sa, "IKE_AUTH: the peer says it is '%s', but remote id '%s' is configured (an identity mismatch, not a key problem)",
+				   peer, want);
+			return;
+		}
+	}
+	psk = ike_config_find_psk(d->conf, ours, peer);
+	if (!psk || psk_auth_check(d, sa, false, &m->idr, psk, &m->auth)) {
+		ikesa_fail(d, sa, "IKE_AUTH: the peer's AUTH does not verify with the PSK configured for id '%s': the pre-shared keys most likely differ",
+			   peer);
+		return;
+	}
+	snprintf(sa->peer_id, sizeof(sa->peer_id), "%s", peer);
+	sa->state = IKESA_ESTABLISHED;
+	sa->established_at = ike_now_ms();
+	sa->last_heard = sa->established_at;
+	ike_log("%s: IKE SA established with %s", sa->conn_name, peer);
+	if (!sa->child_cfg) {
+		ikesa_note_ok(d, sa->conn_name);
+		ike_waiter_done(sa->waiter, 0);
+		sa->waiter = NULL;
+		return;
+	}
+	child_answer(d, sa, m);
+	if (!sa->child.installed) {
+		/* ikesa_fail() marked the IKE SA dead; it stays, as charon's */
+		sa->state = IKESA_ESTABLISHED;
+		ike_waiter_done(sa->waiter, 1);
+		sa->waiter = NULL;
+		return;
+	}
+	ikesa_note_ok(d, sa->conn_name);
+	ike_log("%s: CHILD_SA %s established, SPIs 0x%08x in, 0x%08x out",
+		sa->conn_name, sa->child.name, sa->child.spi_in,
+		sa->child.spi_out);
+	ike_waiter_say(sa->waiter, "IKE SA %s and CHILD_SA %s established",
+		       sa->conn_name, sa->child.name);
+	ike_waiter_done(sa->waiter, 0);
+	sa->waiter = NULL;
+}

@@ -1,0 +1,543 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * CHILD_SAs in the kipsec module: the SPI, the two ESP SAs with their
+ * KEYMAT (RFC 7296 section 2.17), the policies for the negotiated
+ * traffic selectors, and the trap policies of start_action = trap.
+ */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/kipsec.h>
+
+#include "conf.h"
+#include "ikesa_int.h"
+
+#define DEFAULT_REKEY_S		3600	/* strongSwan's: 1 h, life 110 % */
+#define DEFAULT_REPLAY		32
+
+int ikesa_child_alloc_spi(struct ike_daemon *d, struct ikesa *sa)
+{
+	struct addr src, dst;
+
+	if (sa->child.spi_in)
+		return 0;
+	ss_to_addr(&sa->remote, &src);
+	ss_to_addr(&sa->local, &dst);
+	return ike_kernel_alloc_spi(&d->kernel, &src, &dst, &sa->child.spi_in);
+}
+
+static uint16_t transform_id(const struct ike_proposal *p, uint8_t type,
+			     uint16_t *keylen)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_tr; i++) {
+		if (p->tr[i].type != type)
+			continue;
+		if (keylen)
+			*keylen = p->tr[i].keylen;
+		return p->tr[i].id;
+	}
+	return 0;
+}
+
+static void put_alg(struct alg_cfg *alg, uint16_t id, const uint8_t *key,
+		    size_t len)
+{
+	alg->id = id;
+	alg->key_len = len;
+	memcpy(alg->key, key, len);
+	alg->set = BIT(KIPSEC_A_ALG_ID) | BIT(KIPSEC_A_ALG_KEY);
+}
+
+/* Lifetimes in seconds: soft = rekey_time less up to rand_time, hard = life. */
+static void put_lifetimes(struct sa *k, const struct ike_child *c)
+{
+	uint64_t rekey = c && c->time.rekey ? c->time.rekey : DEFAULT_REKEY_S;
+	uint64_t life = c && c->time.life ? c->time.life : rekey * 11 / 10;
+	uint64_t jitter = c && c->time.rand ? random() % c->time.rand : 0;
+
+	k->soft.val[KIPSEC_A_LIFETIME_SECONDS] =
+		rekey > jitter ? rekey - jitter : rekey;
+	k->soft.set = BIT(KIPSEC_A_LIFETIME_SECONDS);
+	k->hard.val[KIPSEC_A_LIFETIME_SECONDS] = life;
+	k->hard.set = BIT(KIPSEC_A_LIFETIME_SECONDS);
+	if (c && c->bytes.rekey) {
+		k->soft.val[KIPSEC_A_LIFETIME_BYTES] = c->bytes.rekey;
+		k->soft.set |= BIT(KIPSEC_A_LIFETIME_BYTES);
+	}
+	if (c && c->bytes.life) {
+		k->hard.val[KIPSEC_A_LIFETIME_BYTES] = c->bytes.life;
+		k->hard.set |= BIT(KIPSEC_A_LIFETIME_BYTES);
+	}
+	if (c && c->packets.rekey) {
+		k->soft.val[KIPSEC_A_LIFETIME_PACKETS] = c->packets.rekey;
+		k->soft.set |= BIT(KIPSEC_A_LIFETIME_PACKETS);
+	}
+	if (c && c->packets.life) {
+		k->hard.val[KIPSEC_A_LIFETIME_PACKETS] = c->packets.life;
+		k->hard.set |= BIT(KIPSEC_A_LIFETIME_PACKETS);
+	}
+}
+
+static int link_id(struct ike_daemon *d, const struct ike_conn *c,
+		   uint32_t *if_id)
+{
+	*if_id = c->if_id;
+	if (c->interface)
+		return ike_kernel_link_if_id(&d->kernel, c->interface, if_id);
+	return 0;
+}
+
+/*
+ * One direction. The initiator's outbound SA uses the initiator's keys;
+ * KEYMAT holds both directions, each its encryption key (salt appended)
+ * then its integrity key.
+ */
+static void child_sa_of(const struct ikesa *sa, bool outbound,
+			const struct ike_child_keys *keys, uint32_t if_id,
+			struct sa *k)
+{
+	bool initiator_keys = outbound == sa->initiator;
+	uint16_t keylen = 0;
+	uint16_t encr = transform_id(&sa->child.prop, IKE_TR_ENCR, &keylen);
+	uint16_t integ = transform_id(&sa->child.prop, IKE_TR_INTEG, NULL);
+
+	memset(k, 0, sizeof(*k));
+	k->set = BIT(KIPSEC_A_SA_SPI) | BIT(KIPSEC_A_SA_PROTO) |
+		 BIT(KIPSEC_A_SA_MODE) | BIT(KIPSEC_A_SA_CRYPT) |
+		 BIT(KIPSEC_A_SA_REPLAY_WINDOW) | BIT(KIPSEC_A_SA_REQID) |
+		 BIT(KIPSEC_A_SA_FLAGS);
+	k->spi = outbound ? sa->child.spi_out : sa->child.spi_in;
+	k->proto = KIPSEC_PROTO_ESP;
+	k->mode = sa->child.mode;
+	ss_to_addr(outbound ? &sa->local : &sa->remote, &k->src);
+	ss_to_addr(outbound ? &sa->remote : &sa->local, &k->dst);
+	put_alg(&k->crypt, encr,
+		initiator_keys ? keys->encr_i : keys->encr_r, keys->encr_len);
+	if (integ) {
+		put_alg(&k->auth, integ,
+			initiator_keys ? keys->integ_i : keys->integ_r,
+			keys->integ_len);
+		k->set |= BIT(KIPSEC_A_SA_AUTH);
+	}
+	k->replay_window = sa->child_cfg && sa->child_cfg->replay_window ?
+			   sa->child_cfg->replay_window : DEFAULT_REPLAY;
+	if (transform_id(&sa->child.prop, IKE_TR_ESN, NULL) == IKE_ESN_YES)
+		k->flags |= KIPSEC_SA_FLAGS_ESN;
+	k->reqid = sa->child.reqid;
+	if (if_id) {
+		k->if_id = if_id;
+		k->set |= BIT(KIPSEC_A_SA_IF_ID);
+	}
+	if (sa->nat_here || sa->nat_there) {
+		/* RFC 3948: the ports IKE uses now */
+		k->encap_sport = ss_port(outbound ? &sa->local : &sa->remote);
+		k->encap_dport = ss_port(outbound ? &sa->remote : &sa->local);
+		k->set |= BIT(KIPSEC_A_SA_ENCAP_SPORT) |
+			  BIT(KIPSEC_A_SA_ENCAP_DPORT);
+	}
+	put_lifetimes(k, sa->child_cfg);
+}
+
+/* ---- selectors: a range becomes the prefixes that cover it exactly ---- */
+
+static bool bit_of(const uint8_t *a, size_t len, unsigned int k)
+{
+	return a[len - 1 - k / 8] >> (k % 8) & 1;
+}
+
+static void set_low_bits(uint8_t *a, size_t len, unsigned int k)
+{
+	unsigned int i;
+
+	for (i = 0; i < k; i++)
+		a[len - 1 - i / 8] |= 1 << (i % 8);
+}
+
+static void increment(uint8_t *a, size_t len)
+{
+	while (len-- && ++a[len] == 0)
+		;
+}
+
+static size_t range_prefixes(const struct ike_ts *ts, struct addr *out,
+			     size_t max)
+{
+	size_t len = ts->type == IKE_TS_IPV4_ADDR_RANGE ? 4 : 16, n = 0;
+	uint8_t cur[16], last[16];
+	unsigned int k;
+
+	memcpy(cur, ts->start, len);
+	while (n < max) {
+		/* the largest block aligned at cur that ends within range */
+		for (k = 0; k < len * 8 && !bit_of(cur, len, k); k++) {
+			memcpy(last, cur, len);
+			set_low_bits(last, len, k + 1);
+			if (memcmp(last, ts->end, len) > 0)
+				break;
+		}
+		memset(&out[n], 0, sizeof(out[n]));
+		out[n].family = len == 4 ? AF_INET : AF_INET6;
+		memcpy(out[n].bytes, cur, len);
+		out[n].has_plen = true;
+		out[n].plen = len * 8 - k;
+		n++;
+		memcpy(last, cur, len);
+		set_low_bits(last, len, k);
+		if (memcmp(last, ts->end, len) >= 0)
+			break;
+		memcpy(cur, last, len);
+		increment(cur, len);
+	}
+	return n;
+}
+
+static void ports_of(const struct ike_ts *ts, uint16_t *min, uint16_t *max,
+		     uint64_t *set, int bit_min, int bit_max)
+{
+	if (ts->start_port == 0 && ts->end_port == 0xffff)
+		return;
+	*min = ts->start_port;
+	*max = ts->end_port;
+	*set |= BIT(bit_min) | BIT(bit_max);
+}
+
+static void selector_of(const struct addr *src, const struct addr *dst,
+			const struct ike_ts *ts_src, const struct ike_ts *ts_dst,
+			struct selector *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->src = *src;
+	s->dst = *dst;
+	s->set = BIT(KIPSEC_A_SELECTOR_SPREFIX) | BIT(KIPSEC_A_SELECTOR_DPREFIX);
+	if (!ts_src->ip_proto)
+		return;
+	s->proto = ts_src->ip_proto;
+	s->set |= BIT(KIPSEC_A_SELECTOR_PROTO);
+	if (s->proto == IPPROTO_ICMP || s->proto == IPPROTO_ICMPV6)
+		return;		/* type and code ranges: not narrowed here */
+	ports_of(ts_src, &s->sport_min, &s->sport_max, &s->set,
+		 KIPSEC_A_SELECTOR_SPORT_MIN, KIPSEC_A_SELECTOR_SPORT_MAX);
+	ports_of(ts_dst, &s->dport_min, &s->dport_max, &s->set,
+		 KIPSEC_A_SELECTOR_DPORT_MIN, KIPSEC_A_SELECTOR_DPORT_MAX);
+}
+
+struct policy_set {
+	uint8_t mode;
+	uint32_t reqid, if_id;
+	struct sockaddr_storage local, remote;
+	uint32_t n;
+	uint32_t *ids;		/* CHILD_MAX_POLICIES */
+};
+
+static int add_policy(struct ike_daemon *d, struct policy_set *ps,
+		      uint8_t dir, const struct selector *sel)
+{
+	struct policy p = { 0 };
+	bool in = dir != KIPSEC_DIR_OUT;
+
+	if (ps->n == CHILD_MAX_POLICIES) {
+		snprintf(d->kernel.err, sizeof(d->kernel.err),
+			 "more than %d policies for one CHILD_SA",
+			 CHILD_MAX_POLICIES);
+		return -1;
+	}
+	p.set = BIT(KIPSEC_A_POLICY_DIR) | BIT(KIPSEC_A_POLICY_ACTION) |
+		BIT(KIPSEC_A_POLICY_SELECTOR) | BIT(KIPSEC_A_POLICY_TEMPLATE);
+	p.dir = dir;
+	p.action = KIPSEC_ACTION_PROTECT;
+	if (ps->if_id) {
+		p.if_id = ps->if_id;
+		p.set |= BIT(KIPSEC_A_POLICY_IF_ID);
+	}
+	p.sel = *sel;
+	p.tmpl.set = BIT(KIPSEC_A_TEMPLATE_PROTO) | BIT(KIPSEC_A_TEMPLATE_MODE) |
+		     BIT(KIPSEC_A_TEMPLATE_REQID);
+	p.tmpl.proto = KIPSEC_PROTO_ESP;
+	p.tmpl.mode = ps->mode;
+	p.tmpl.reqid = ps->reqid;
+	if (ps->mode == KIPSEC_MODE_TUNNEL) {
+		ss_to_addr(in ? &ps->remote : &ps->local, &p.tmpl.src);
+		ss_to_addr(in ? &ps->local : &ps->remote, &p.tmpl.dst);
+	}
+	if (ike_kernel_policy_add(&d->kernel, &p, &ps->ids[ps->n]))
+		return -1;
+	ps->n++;
+	return 0;
+}
+
+/* out (local -> remote), in and, in tunnel mode, fwd (remote -> local). */
+static int add_policies(struct ike_daemon *d, struct policy_set *ps,
+			const struct ike_ts *l, size_t n_l,
+			const struct ike_ts *r, size_t n_r)
+{
+	struct addr la[8], ra[8];
+	struct selector out, in;
+	size_t i, j, a, b, nla, nra;
+
+	for (i = 0; i < n_l; i++) {
+		nla = range_prefixes(&l[i], la, ARRAY_SIZE(la));
+		for (j = 0; j < n_r; j++) {
+			if (l[i].type != r[j].type)
+				continue;
+			nra = range_prefixes(&r[j], ra, ARRAY_SIZE(ra));
+			for (a = 0; a < nla; a++) {
+				for (b = 0; b < nra; b++) {
+					selector_of(&la[a], &ra[b], &l[i],
+						    &r[j], &out);
+					selector_of(&ra[b], &la[a], &r[j],
+						    &l[i], &in);
+					if (add_policy(d, ps, KIPSEC_DIR_OUT,
+						       &out) ||
+					    add_policy(d, ps, KIPSEC_DIR_IN,
+						       &in) ||
+					    (ps->mode == KIPSEC_MODE_TUNNEL &&
+					     add_policy(d, ps, KIPSEC_DIR_FWD,
+							&in)))
+						return -1;
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+static void del_policies(struct ike_daemon *d, uint32_t *ids, uint32_t *n)
+{
+	while (*n)
+		ike_kernel_policy_del(&d->kernel, ids[--*n]);
+}
+
+static struct ikesa_trap *trap_for(struct ike_daemon *d, const char *conn,
+				   const char *child)
+{
+	struct ikesa_trap *t;
+
+	for (t = d->sas->traps; t; t = t->next)
+		if (!strcmp(t->conn, conn) && !strcmp(t->child, child))
+			return t;
+	return NULL;
+}
+
+int ikesa_child_install(struct ike_daemon *d, struct ikesa *sa, char *why,
+			size_t size)
+{
+	struct child_sa *c = &sa->child;
+	const struct ike_encr_alg *encr;
+	const struct ike_integ_alg *integ = NULL;
+	struct ike_child_keys keys;
+	struct ike_kdf_in in = {
+		.ni = sa->ni, .ni_len = sa->ni_len,
+		.nr = sa->nr, .nr_len = sa->nr_len,
+	};
+	struct policy_set ps = { .ids = c->policy_ids };
+	struct ikesa_trap *trap;
+	struct sa k;
+	uint16_t keylen = 0, encr_id, integ_id;
+	uint32_t if_id;
+	struct addr dst;
+
+	encr_id = transform_id(&c->prop, IKE_TR_ENCR, &keylen);
+	encr = ike_encr_find(encr_id, keylen);
+	integ_id = transform_id(&c->prop, IKE_TR_INTEG, NULL);
+	if (integ_id)
+		integ = ike_integ_find(integ_id);
+	if (!encr || (integ_id && !integ)) {
+		snprintf(why, size, "an ESP algorithm of the chosen proposal is not implemented");
+		return -1;
+	}
+	if (link_id(d, sa->conn, &if_id)) {
+		snprintf(why, size, "%s", d->kernel.err);
+		return -1;
+	}
+	if (ike_child_keys_derive(&keys, sa->prf, sa->keys.sk_d, encr, integ,
+				  &in)) {
+		snprintf(why, size, "KEYMAT derivation failed");
+		return -1;
+	}
+	trap = trap_for(d, sa->conn_name, c->name);
+	c->reqid = trap ? trap->reqid : ++d->sas->next_reqid;
+	child_sa_of(sa, false, &keys, if_id, &k);
+	if (ike_kernel_sa_add(&d->kernel, &k))
+		goto err_keys;
+	child_sa_of(sa, true, &keys, if_id, &k);
+	if (ike_kernel_sa_add(&d->kernel, &k))
+		goto err_in;
+	ike_child_keys_clear(&keys);
+	memset(&k, 0, sizeof(k));
+	ps.mode = c->mode;
+	ps.reqid = c->reqid;
+	ps.if_id = if_id;
+	ps.local = sa->local;
+	ps.remote = sa->remote;
+	/* a trap's policies already ask for this reqid */
+	if (!trap && add_policies(d, &ps, c->ts_l, c->n_l, c->ts_r, c->n_r)) {
+		c->n_pol = ps.n;
+		del_policies(d, c->policy_ids, &c->n_pol);
+		snprintf(why, size, "%s", d->kernel.err);
+		ss_to_addr(&sa->remote, &dst);
+		ike_kernel_sa_del(&d->kernel, &dst, c->spi_out);
+		goto err_in_noclear;
+	}
+	c->n_pol = ps.n;
+	c->installed = true;
+	return 0;
+
+err_in:
+	ike_child_keys_clear(&keys);
+	snprintf(why, size, "%s", d->kernel.err);
+err_in_noclear:
+	ss_to_addr(&sa->local, &dst);
+	ike_kernel_sa_del(&d->kernel, &dst, c->spi_in);
+	memset(&k, 0, sizeof(k));
+	return -1;
+err_keys:
+	ike_child_keys_clear(&keys);
+	memset(&k, 0, sizeof(k));
+	snprintf(why, size, "%s", d->kernel.err);
+	return -1;
+}
+
+void ikesa_child_remove(struct ike_daemon *d, struct ikesa *sa)
+{
+	struct child_sa *c = &sa->child;
+	struct addr dst;
+
+	if (c->spi_in) {
+		/* an SPI reserved but never completed goes the same way */
+		ss_to_addr(&sa->local, &dst);
+		ike_kernel_sa_del(&d->kernel, &dst, c->spi_in);
+	}
+	if (c->installed) {
+		ss_to_addr(&sa->remote, &dst);
+		ike_kernel_sa_del(&d->kernel, &dst, c->spi_out);
+		del_policies(d, c->policy_ids, &c->n_pol);
+	}
+	memset(c, 0, sizeof(*c));
+}
+
+/* The peer deleted ESP SAs: ours go too, and their SPIs go back. */
+void ikesa_child_peer_delete(struct ike_daemon *d, struct ikesa *sa,
+			     const struct ike_pl_delete *del,
+			     struct ike_buf *reply)
+{
+	uint32_t spi_be = htonl(sa->child.spi_in);
+	struct ike_pl_delete ours = {
+		.proto = IKE_PROTO_ESP, .spi_size = 4, .n_spi = 1,
+		.spis = (const uint8_t *)&spi_be,
+	};
+	uint16_t i;
+	uint32_t spi;
+
+	if (del->proto != IKE_PROTO_ESP || del->spi_size != 4 ||
+	    !sa->child.installed)
+		return;
+	for (i = 0; i < del->n_spi; i++) {
+		memcpy(&spi, del->spis + 4 * i, 4);
+		if (ntohl(spi) != sa->child.spi_out)
+			continue;
+		ike_log("%s: the peer deleted CHILD_SA %s", sa->conn_name,
+			sa->child.name);
+		ike_put_delete(reply, &ours);
+		ikesa_child_remove(d, sa);
+		return;
+	}
+}
+
+/* CREATE_CHILD_SA is not implemented yet: refuse it as RFC 7296 allows. */
+void ikesa_create_child_request(struct ike_daemon *d, struct ikesa *sa,
+				const struct ike_msg *m)
+{
+	struct ike_buf inner = { 0 };
+
+	(void)m;
+	ike_log("%s: the peer asked for CREATE_CHILD_SA, which we do not support yet (NO_ADDITIONAL_SAS)",
+		sa->conn_name);
+	ike_put_notify(&inner, &(struct ike_pl_notify){
+		.type = IKE_N_NO_ADDITIONAL_SAS });
+	ikesa_send_encrypted(d, sa, IKE_CREATE_CHILD_SA, true, &inner);
+}
+
+void ikesa_create_child_response(struct ike_daemon *d, struct ikesa *sa,
+				 const struct ike_msg *m)
+{
+	(void)d;
+	(void)sa;
+	(void)m;
+}
+
+/* ---- traps: start_action = trap ---- */
+
+int ikesa_trap_install(struct ike_daemon *d, const struct ike_conn *conn,
+		       const struct ike_child *child)
+{
+	struct ike_ts l[IKE_MAX_TS], r[IKE_MAX_TS];
+	struct ikesa_trap *t = calloc(1, sizeof(*t));
+	struct policy_set ps;
+	struct addr la, ra;
+	size_t i, n_l, n_r;
+
+	if (!t)
+		return -1;
+	memset(&ps, 0, sizeof(ps));
+	snprintf(t->conn, sizeof(t->conn), "%s", conn->name);
+	snprintf(t->child, sizeof(t->child), "%s", child->name);
+	t->reqid = ++d->sas->next_reqid;
+	ps.ids = t->policy_ids;
+	ps.reqid = t->reqid;
+	ps.mode = child->mode == IKE_CONF_MODE_TRANSPORT ?
+		  KIPSEC_MODE_TRANSPORT : KIPSEC_MODE_TUNNEL;
+	if (link_id(d, conn, &ps.if_id) ||
+	    !conn->remote_addrs.n || !conn->remote_addrs.v[0].lo.family)
+		goto err;
+	ra = conn->remote_addrs.v[0].lo;
+	memset(&ps.remote, 0, sizeof(ps.remote));
+	ps.remote.ss_family = ra.family;
+	if (ra.family == AF_INET)
+		memcpy(&((struct sockaddr_in *)&ps.remote)->sin_addr, ra.bytes, 4);
+	else
+		memcpy(&((struct sockaddr_in6 *)&ps.remote)->sin6_addr,
+		       ra.bytes, 16);
+	if (conn->local_addrs.n && conn->local_addrs.v[0].lo.family) {
+		la = conn->local_addrs.v[0].lo;
+		ps.local.ss_family = la.family;
+		if (la.family == AF_INET)
+			memcpy(&((struct sockaddr_in *)&ps.local)->sin_addr,
+			       la.bytes, 4);
+		else
+			memcpy(&((struct sockaddr_in6 *)&ps.local)->sin6_addr,
+			       la.bytes, 16);
+	}
+	ss_to_addr(&ps.local, &la);
+	n_l = n_r = 0;
+	for (i = 0; i < child->local_ts.n && i < IKE_MAX_TS; i++)
+		ike_ts_resolve(&child->local_ts.v[i], &la, &l[n_l++]);
+	for (i = 0; i < child->remote_ts.n && i < IKE_MAX_TS; i++)
+		ike_ts_resolve(&child->remote_ts.v[i], &ra, &r[n_r++]);
+	if (add_policies(d, &ps, l, n_l, r, n_r)) {
+		t->n_pol = ps.n;
+		del_policies(d, t->policy_ids, &t->n_pol);
+		goto err;
+	}
+	t->n_pol = ps.n;
+	t->next = d->sas->traps;
+	d->sas->traps = t;
+	return 0;
+err:
+	ike_log("%s: cannot install the trap for %s: %s", conn->name,
+		child->name, d->kernel.err);
+	free(t);
+	return -1;
+}
+
+void ikesa_trap_remove_all(struct ike_daemon *d)
+{
+	struct ikesa_trap *t;
+
+	while ((t = d->sas->traps)) {
+		d->sas->traps = t->next;
+		del_policies(d, t->policy_ids, &t->n_pol);
+		free(t);
+	}
+}

@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What drives IKE SAs from outside the protocol: `kipsec up`/`down`,
+ * `kipsec status`, configuration (re)loads with their start actions, the
+ * kernel's ACQUIRE and EXPIRE events, dead peer detection and NAT
+ * keepalives.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <linux/kipsec.h>
+
+#include "conf.h"
+#include "ikesa_int.h"
+#include "proposal.h"
+#include "ts.h"
+
+#define KEEPALIVE_MS	20000	/* RFC 3948 section 4 suggests 20 s */
+
+/* "NAME" is a connection (its first child) or a child of one. */
+static bool find_target(const struct ike_config *conf, const char *name,
+			const struct ike_conn **conn,
+			const struct ike_child **child)
+{
+	size_t i;
+
+	*conn = ike_config_find(conf, name);
+	if (*conn) {
+		*child = (*conn)->n_children ? &(*conn)->children[0] : NULL;
+		return true;
+	}
+	for (i = 0; i < conf->n_conns; i++) {
+		*child = ike_conn_find_child(&conf->conns[i], name);
+		if (*child) {
+			*conn = &conf->conns[i];
+			return true;
+		}
+	}
+	return false;
+}
+
+static struct ikesa *established(struct ike_daemon *d, const char *conn)
+{
+	struct ikesa *sa;
+
+	for (sa = d->sas->head; sa; sa = sa->next)
+		if (!strcmp(sa->conn_name, conn) && sa->state != IKESA_DEAD)
+			return sa;
+	return NULL;
+}
+
+void ikesa_up(struct ike_daemon *d, const char *name, struct ike_waiter *w)
+{
+	const struct ike_conn *conn;
+	const struct ike_child *child;
+	struct ikesa *sa;
+
+	if (!find_target(d->conf, name, &conn, &child)) {
+		ike_waiter_say(w, "no connection or child named \"%s\"", name);
+		ike_waiter_done(w, 1);
+		return;
+	}
+	sa = established(d, conn->name);
+	if (sa && sa->state == IKESA_ESTABLISHED && sa->child.installed) {
+		ike_waiter_say(w, "%s is already up", conn->name);
+		ike_waiter_done(w, 0);
+		return;
+	}
+	if (sa) {
+		ike_waiter_say(w, "%s is being negotiated already", conn->name);
+		ike_waiter_done(w, 1);
+		return;
+	}
+	ikesa_initiate(d, conn, child, w);
+}
+
+void ikesa_down(struct ike_daemon *d, const char *name, struct ike_waiter *w)
+{
+	const struct ike_conn *conn;
+	const struct ike_child *child;
+	struct ikesa *sa;
+	int n = 0;
+
+	if (!find_target(d->conf, name, &conn, &child)) {
+		ike_waiter_say(w, "no connection or child named \"%s\"", name);
+		ike_waiter_done(w, 1);
+		return;
+	}
+	for (sa = d->sas->head; sa; sa = sa->next) {
+		if (strcmp(sa->conn_name, conn->name) || sa->state == IKESA_DEAD)
+			continue;
+		ikesa_delete(d, sa);
+		n++;
+	}
+	ike_waiter_say(w, n ? "%s: deleting its IKE SA" :
+			      "%s has no IKE SA", conn->name);
+	ike_waiter_done(w, 0);
+}
+
+/* ---- status ---- */
+
+static const char *hex_spi(const uint8_t *spi, char *buf)
+{
+	int i;
+
+	for (i = 0; i < IKE_SPI_LEN; i++)
+		sprintf(buf + 2 * i, "%02x", spi[i]);
+	return buf;
+}
+
+static void status_child_json(struct json *j, const struct ikesa *sa)
+{
+	const struct child_sa *c = &sa->child;
+	char buf[1024];
+
+	json_open_arr(j, "child_sas");
+	if (c->installed) {
+		json_open_obj(j, NULL);
+		json_str(j, "name", c->name);
+		json_str(j, "state", "INSTALLED");
+		json_str(j, "mode", c->mode == KIPSEC_MODE_TRANSPORT ?
+				    "TRANSPORT" : "TUNNEL");
+		snprintf(buf, sizeof(buf), "0x%08x", c->spi_in);
+		json_str(j, "spi_in", buf);
+		snprintf(buf, sizeof(buf), "0x%08x", c->spi_out);
+		json_str(j, "spi_out", buf);
+		json_uint(j, "reqid", c->reqid);
+		json_str(j, "proposal",
+			 ike_proposal_format(&c->prop, buf, sizeof(buf)));
+		json_str(j, "local_ts",
+			 ike_ts_list_format(c->ts_l, c->n_l, buf, sizeof(buf)));
+		json_str(j, "remote_ts",
+			 ike_ts_list_format(c->ts_r, c->n_r, buf, sizeof(buf)));
+		json_close_obj(j);
+	}
+	json_close_arr(j);
+}
+
+static void status_sa_json(struct json *j, const struct ikesa *sa)
+{
+	char buf[1024];
+
+	json_open_obj(j, NULL);
+	json_str(j, "name", sa->conn_name);
+	json_str(j, "state", ikesa_state_name(sa->state));
+	json_str(j, "role", sa->initiator ? "initiator" : "responder");
+	json_str(j, "local", ss_format(&sa->local, buf, sizeof(buf)));
+	json_str(j, "remote", ss_format(&sa->remote, buf, sizeof(buf)));
+	json_str(j, "remote_id", sa->peer_id);
+	json_str(j, "spi_i", hex_spi(sa->spi_i, buf));
+	json_str(j, "spi_r", hex_spi(sa->spi_r, buf));
+	if (sa->state == IKESA_ESTABLISHED)
+		json_str(j, "proposal",
+			 ike_proposal_format(&sa->prop, buf, sizeof(buf)));
+	json_str(j, "nat", sa->nat_here ? "local" :
+			   sa->nat_there ? "remote" : "none");
+	status_child_json(j, sa);
+	json_close_obj(j);
+}
+
+static void status_text(struct ike_daemon *d, FILE *f)
+{
+	const struct ikesa_note *n;
+	const struct ikesa *sa;
+	char a[1024], b[1024], c[1024], spi_i[20], spi_r[20];
+
+	for (sa = d->sas->head; sa; sa = sa->next) {
+		fprintf(f, "%s: %s, %s %s <-> %s %s, SPIs %s_i %s_r\n",
+			sa->conn_name, ikesa_state_name(sa->state),
+			sa->initiator ? "initiator" : "responder",
+			ss_format(&sa->local, a, sizeof(a)),
+			ss_format(&sa->remote, b, sizeof(b)), sa->peer_id,
+			hex_spi(sa->spi_i, spi_i), hex_spi(sa->spi_r, spi_r));
+		if (sa->state == IKESA_ESTABLISHED)
+			fprintf(f, "  IKE proposal %s\n",
+				ike_proposal_format(&sa->prop, a, sizeof(a)));
+		if (sa->child.installed)
+			fprintf(f, "  %s: INSTALLED, %s, SPIs 0x%08x_i 0x%08x_o, %s\n    %s === %s\n",
+				sa->child.name,
+				sa->child.mode == KIPSEC_MODE_TRANSPORT ?
+				"TRANSPORT" : "TUNNEL",
+				sa->child.spi_in, sa->child.spi_out,
+				ike_proposal_format(&sa->child.prop, a,
+						    sizeof(a)),
+				ike_ts_list_format(sa->child.ts_l,
+						   sa->child.n_l, b, sizeof(b)),
+				ike_ts_list_format(sa->child.ts_r,
+						   sa->child.n_r, c, sizeof(c)));
+	}
+	for (n = d->sas->notes; n; n = n->next)
+		if (n->last_error[0])
+			fprintf(f, "%s: last failure: %s\n", n->conn,
+				n->last_error);
+}
+
+void ikesa_status(struct ike_daemon *d, FILE *f, bool json)
+{
+	const struct ikesa_note *n;
+	const struct ikesa *sa;
+	struct json j;
+
+	if (!json) {
+		status_text(d, f);
+		return;
+	}
+	json_init(&j, f);
+	json_open_obj(&j, NULL);
+	json_open_arr(&j, "ike_sas");
+	for (sa = d->sas->head; sa; sa = sa->next)
+		status_sa_json(&j, sa);
+	json_close_arr(&j);
+	json_open_arr(&j, "connections");
+	for (n = d->sas->notes; n; n = n->next) {
+		json_open_obj(&j, NULL);
+		json_str(&j, "name", n->conn);
+		json_str(&j, "last_error", n->last_error);
+		json_close_obj(&j);
+	}
+	json_close_arr(&j);
+	json_close_obj(&j);
+	fputc('\n', f);
+}
+
+/* ---- configuration ---- */
+
+void ikesa_config_changed(struct ike_daemon *d, struct ike_config *old)
+{
+	struct ikesa *sa;
+	size_t i, c;
+
+	(void)old;
+	for (sa = d->sas->head; sa; sa = sa->next) {
+		sa->conn = ike_config_find(d->conf, sa->conn_name);
+		sa->child_cfg = NULL;
+		if (!sa->conn) {
+			ike_log("%s: gone from the configuration: deleting its IKE SA",
+				sa->conn_name);
+			/* ikesa_delete() needs no configuration */
+			ikesa_delete(d, sa);
+			continue;
+		}
+		if (sa->child.name[0])
+			sa->child_cfg = ike_conn_find_child(sa->conn,
+							    sa->child.name);
+	}
+	ikesa_trap_remove_all(d);
+	for (i = 0; i < d->conf->n_conns; i++) {
+		const struct ike_conn *conn = &d->conf->conns[i];
+
+		for (c = 0; c < conn->n_children; c++) {
+			const struct ike_child *ch = &conn->children[c];
+
+			if (ch->start_action == IKE_CONF_ACTION_TRAP)
+				ikesa_trap_install(d, conn, ch);
+			else if (ch->start_action == IKE_CONF_ACTION_START &&
+				 !old && !established(d, conn->name))
+				ikesa_initiate(d, conn, ch, NULL);
+		}
+	}
+}
+
+/* ---- kernel events ---- */
+
+void ikesa_kernel_event(struct ike_daemon *d,
+			const struct ike_kernel_event *ev)
+{
+	const struct ikesa_trap *t;
+	const struct ike_conn *conn;
+	const struct ike_child *child;
+
+	if (ev->type != IKE_KEV_ACQUIRE)
+		return;		/* EXPIRE: rekeying is not there yet */
+	for (t = d->sas->traps; t; t = t->next) {
+		if (!HAS(&ev->policy, KIPSEC_A_POLICY_TEMPLATE) ||
+		    ev->policy.tmpl.reqid != t->reqid)
+			continue;
+		conn = ike_config_find(d->conf, t->conn);
+		child = conn ? ike_conn_find_child(conn, t->child) : NULL;
+		if (!child || established(d, t->conn))
+			return;
+		ike_log("%s: a packet needs CHILD_SA %s: initiating",
+			t->conn, t->child);
+		ikesa_initiate(d, conn, child, NULL);
+		return;
+	}
+}
+
+/* ---- liveness ---- */
+
+/*
+ * DPD (RFC 7296 section 2.4): after dpd_delay without a word from the
+ * peer, an empty INFORMATIONAL; its retransmissions failing ends the SA.
+ */
+void ikesa_established_timers(struct ike_daemon *d, struct ikesa *sa,
+			      uint64_t now)
+{
+	uint64_t dpd = sa->conn ? sa->conn->dpd_delay * 1000 : 0;
+	struct ike_buf inner = { 0 };
+
+	sa->timer_at = 0;
+	if (sa->nat_here) {
+		if (sa->keepalive_at <= now) {
+			ike_send_keepalive(d, &sa->local, &sa->remote);
+			sa->keepalive_at = now + KEEPALIVE_MS;
+		}
+		sa->timer_at = sa->keepalive_at;
+	}
+	if (!dpd)
+		return;
+	if (!sa->req.buf && sa->last_heard + dpd <= now) {
+		ike_debug(d, "%s: DPD: checking the peer", sa->conn_name);
+		ikesa_send_encrypted(d, sa, IKE_INFORMATIONAL, false, &inner);
+		sa->last_heard = now;
+	}
+	if (!sa->timer_at || sa->last_heard + dpd < sa->timer_at)
+		sa->timer_at = sa->last_heard + dpd;
+}
+
+/* ---- --debug: every decoded payload ---- */
+
+void ikesa_debug_msg(const struct ike_daemon *d, const char *what,
+		     const struct ike_dgram *dg, const struct ike_msg *m)
+{
+	char from[80], buf[1024];
+	size_t i;
+
+	ike_debug(d, "%s %s %s %u from %s, %zu bytes", what,
+		  ike_exchange_name(m->hdr.exchange) ?: "?",
+		  m->hdr.flags & IKE_FLAG_RESPONSE ? "response" : "request",
+		  m->hdr.msg_id, ss_format(&dg->remote, from, sizeof(from)),
+		  dg->len);
+	for (i = 0; i < m->sa.n_prop; i++)
+		ike_debug(d, "  SA proposal %u: %s", m->sa.prop[i].num,
+			  ike_proposal_format(&m->sa.prop[i], buf,
+					      sizeof(buf)));
+	if (ike_msg_has(m, IKE_PL_KE))
+		ike_debug(d, "  KE %s, %zu bytes",
+			  ike_transform_name(IKE_TR_KE, m->ke.group) ?: "?",
+			  m->ke.data.len);
+	if (ike_msg_has(m, IKE_PL_NONCE))
+		ike_debug(d, "  nonce, %zu bytes", m->nonce.len);
+	for (i = 0; i < m->n_notify; i++)
+		ike_debug(d, "  notify %s, %zu bytes of data",
+			  ike_notify_name(m->notify[i].type) ?: "?",
+			  m->notify[i].data.len);
+	if (ike_msg_has(m, IKE_PL_SK))
+		ike_debug(d, "  SK, %zu bytes", m->sk.body.len);
+}

@@ -1,0 +1,677 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kipsec ike: the IKE daemon's core. One thread, one epoll loop: the UDP
+ * sockets on ports 500 and 4500 (IPv4 and IPv6), the kipsec module's
+ * events, the control socket, signals, and the IKE SAs' timers. It runs
+ * in the foreground and logs to stderr, as systemd wants.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include "conf.h"
+#include "daemon.h"
+#include "ikesa.h"
+
+#define NON_ESP_MARKER_LEN	4
+#define CTL_LINE_MAX		256
+
+/* What each epoll event is, in its data.u64: kind << 8 | index. */
+enum ev_kind { EV_UDP, EV_KERNEL, EV_CTL, EV_SIGNAL };
+
+struct ike_waiter {
+	int fd;
+};
+
+uint64_t ike_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void vlog(const char *fmt, va_list ap)
+{
+	fputs("kipsec-ike: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void ike_log(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(fmt, ap);
+	va_end(ap);
+}
+
+void ike_debug(const struct ike_daemon *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!d->debug)
+		return;
+	va_start(ap, fmt);
+	vlog(fmt, ap);
+	va_end(ap);
+}
+
+/* ---- control clients ---- */
+
+void ike_waiter_say(struct ike_waiter *w, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	int n;
+
+	if (!w)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n > sizeof(line) - 2)
+		n = sizeof(line) - 2;
+	line[n++] = '\n';
+	/* a client that went away only loses its answer */
+	send(w->fd, line, n, MSG_NOSIGNAL);
+}
+
+void ike_waiter_done(struct ike_waiter *w, int status)
+{
+	char line[16];
+	int n;
+
+	if (!w)
+		return;
+	n = snprintf(line, sizeof(line), "= %d\n", status);
+	send(w->fd, line, n, MSG_NOSIGNAL);
+	close(w->fd);
+	free(w);
+}
+
+/* ---- UDP ---- */
+
+static uint16_t port_of(int port_idx)
+{
+	return port_idx == IKE_P500 ? IKE_PORT : IKE_NATT_PORT;
+}
+
+static int udp_open(int af, uint16_t port)
+{
+	int fd = socket(af, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	struct sockaddr_storage ss = { 0 };
+	socklen_t len;
+	int one = 1;
+
+	if (fd < 0)
+		return -1;
+	if (af == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		len = sizeof(*sin);
+		if (setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)))
+			goto err;
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		len = sizeof(*sin6);
+		if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
+			       sizeof(one)) ||
+		    setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one,
+			       sizeof(one)))
+			goto err;
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(fd, (struct sockaddr *)&ss, len))
+		goto err;
+	return fd;
+err:
+	close(fd);
+	return -1;
+}
+
+/* The address the datagram was sent to, from its IP_PKTINFO. */
+static void dgram_local(struct msghdr *mh, int af, uint16_t port,
+			struct sockaddr_storage *local)
+{
+	struct cmsghdr *c;
+
+	memset(local, 0, sizeof(*local));
+	for (c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+		if (af == AF_INET && c->cmsg_level == IPPROTO_IP &&
+		    c->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo *pi = (void *)CMSG_DATA(c);
+			struct sockaddr_in *sin = (struct sockaddr_in *)local;
+
+			sin->sin_family = AF_INET;
+			sin->sin_port = htons(port);
+			sin->sin_addr = pi->ipi_addr;
+		} else if (af == AF_INET6 && c->cmsg_level == IPPROTO_IPV6 &&
+			   c->cmsg_type == IPV6_PKTINFO) {
+			struct in6_pktinfo *pi = (void *)CMSG_DATA(c);
+			struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)local;
+
+			sin6->sin6_family = AF_INET6;
+			sin6->sin6_port = htons(port);
+			sin6->sin6_addr = pi->ipi6_addr;
+		}
+	}
+}
+
+static void udp_read(struct ike_daemon *d, int af_idx, int port_idx)
+{
+	static uint8_t buf[IKE_MSG_MAX];
+	char cbuf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+	int af = af_idx == IKE_AF4 ? AF_INET : AF_INET6;
+	struct ike_dgram dg = { .natt = port_idx == IKE_P4500 };
+	struct iovec iov = { buf, sizeof(buf) };
+	struct msghdr mh = {
+		.msg_name = &dg.remote,
+		.msg_namelen = sizeof(dg.remote),
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = cbuf,
+		.msg_controllen = sizeof(cbuf),
+	};
+	ssize_t n;
+
+	for (;;) {
+		mh.msg_namelen = sizeof(dg.remote);
+		mh.msg_controllen = sizeof(cbuf);
+		n = recvmsg(d->udp[af_idx][port_idx], &mh, 0);
+		if (n < 0)
+			return;		/* EAGAIN: all read */
+		dgram_local(&mh, af, port_of(port_idx), &dg.local);
+		dg.p = buf;
+		dg.len = n;
+		if (dg.natt) {
+			/*
+			 * The module takes ESP and keepalives off this
+			 * socket; IKE comes behind four zero bytes.
+			 */
+			if (n < NON_ESP_MARKER_LEN || memcmp(buf, "\0\0\0\0", 4))
+				continue;
+			dg.p += NON_ESP_MARKER_LEN;
+			dg.len -= NON_ESP_MARKER_LEN;
+		}
+		ikesa_input(d, &dg);
+	}
+}
+
+static int udp_send(struct ike_daemon *d,
+		    const struct sockaddr_storage *local,
+		    const struct sockaddr_storage *remote, bool marker,
+		    const uint8_t *p, size_t len)
+{
+	char cbuf[CMSG_SPACE(sizeof(struct in6_pktinfo))] = { 0 };
+	int af_idx = remote->ss_family == AF_INET ? IKE_AF4 : IKE_AF6;
+	uint16_t lport = ntohs(((const struct sockaddr_in *)local)->sin_port);
+	int port_idx = lport == IKE_NATT_PORT ? IKE_P4500 : IKE_P500;
+	static const uint8_t zeros[NON_ESP_MARKER_LEN];
+	struct iovec iov[2] = {
+		{ (void *)zeros, sizeof(zeros) },
+		{ (void *)p, len },
+	};
+	struct msghdr mh = {
+		.msg_name = (void *)remote,
+		.msg_namelen = af_idx == IKE_AF4 ? sizeof(struct sockaddr_in) :
+						   sizeof(struct sockaddr_in6),
+		.msg_iov = marker ? iov : iov + 1,
+		.msg_iovlen = marker ? 2 : 1,
+		.msg_control = cbuf,
+	};
+	struct cmsghdr *c;
+	int fd = d->udp[af_idx][port_idx];
+
+	if (fd < 0) {
+		ike_log("cannot send: no %s socket on port %u",
+			af_idx == IKE_AF4 ? "IPv4" : "IPv6", port_of(port_idx));
+		return -1;
+	}
+	/* from the address the peer knows us by */
+	if (af_idx == IKE_AF4) {
+		struct in_pktinfo pi = {
+			.ipi_spec_dst =
+				((const struct sockaddr_in *)local)->sin_addr,
+		};
+
+		mh.msg_controllen = CMSG_SPACE(sizeof(pi));
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = IPPROTO_IP;
+		c->cmsg_type = IP_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+	} else {
+		struct in6_pktinfo pi = {
+			.ipi6_addr =
+				((const struct sockaddr_in6 *)local)->sin6_addr,
+		};
+
+		mh.msg_controllen = CMSG_SPACE(sizeof(pi));
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = IPPROTO_IPV6;
+		c->cmsg_type = IPV6_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+	}
+	if (sendmsg(fd, &mh, 0) < 0) {
+		ike_log("send: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int ike_send(struct ike_daemon *d, const struct sockaddr_storage *local,
+	     const struct sockaddr_storage *remote, const uint8_t *p,
+	     size_t len)
+{
+	/* the non-ESP marker only on port 4500 (RFC 3948 section 2.2) */
+	bool natt = ntohs(((const struct sockaddr_in *)local)->sin_port) ==
+		    IKE_NATT_PORT;
+
+	return udp_send(d, local, remote, natt, p, len);
+}
+
+int ike_send_keepalive(struct ike_daemon *d,
+		       const struct sockaddr_storage *local,
+		       const struct sockaddr_storage *remote)
+{
+	static const uint8_t keepalive = 0xff;	/* RFC 3948 section 2.3 */
+
+	return udp_send(d, local, remote, false, &keepalive, 1);
+}
+
+static int epoll_watch(struct ike_daemon *d, int fd, enum ev_kind kind,
+		       unsigned int idx)
+{
+	struct epoll_event ev = {
+		.events = EPOLLIN,
+		.data.u64 = (uint64_t)kind << 8 | idx,
+	};
+
+	return epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+/*
+ * Ports 500 and 4500 on every family the host has. The IPv4 port-4500
+ * socket goes to the module, which decapsulates the ESP in UDP arriving
+ * on it and leaves IKE to us.
+ */
+static int udp_setup(struct ike_daemon *d)
+{
+	int a, p, af, opened = 0;
+
+	for (a = 0; a < IKE_NAF; a++) {
+		af = a == IKE_AF4 ? AF_INET : AF_INET6;
+		for (p = 0; p < IKE_NPORT; p++) {
+			d->udp[a][p] = udp_open(af, port_of(p));
+			if (d->udp[a][p] < 0) {
+				if (errno != EAFNOSUPPORT && errno != EADDRNOTAVAIL)
+					ike_log("UDP %s port %u: %s",
+						a == IKE_AF4 ? "IPv4" : "IPv6",
+						port_of(p), strerror(errno));
+				continue;
+			}
+			if (epoll_watch(d, d->udp[a][p], EV_UDP, a << 1 | p))
+				return -1;
+			opened++;
+		}
+	}
+	if (!opened || d->udp[IKE_AF4][IKE_P500] < 0)
+		return -1;
+	if (d->udp[IKE_AF4][IKE_P4500] >= 0 &&
+	    ike_kernel_encap_set(&d->kernel, d->udp[IKE_AF4][IKE_P4500])) {
+		ike_log("NAT traversal off: %s", d->kernel.err);
+		close(d->udp[IKE_AF4][IKE_P4500]);
+		d->udp[IKE_AF4][IKE_P4500] = -1;
+	}
+	return 0;
+}
+
+/* ---- the control socket ---- */
+
+static int ctl_setup(struct ike_daemon *d, const char *path)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	char dir[sizeof(sun.sun_path)];
+
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		ike_log("control socket path too long: %s", path);
+		return -1;
+	}
+	strcpy(sun.sun_path, path);
+	strcpy(dir, path);
+	mkdir(dirname(dir), 0755);	/* /run/kipsec may not exist yet */
+	unlink(path);
+	d->ctl = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (d->ctl < 0 ||
+	    bind(d->ctl, (struct sockaddr *)&sun, sizeof(sun)) ||
+	    chmod(path, 0600) || listen(d->ctl, 16) ||
+	    epoll_watch(d, d->ctl, EV_CTL, 0)) {
+		ike_log("control socket %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static bool ctl_read_line(int fd, char *line, size_t size)
+{
+	struct timeval tv = { .tv_sec = 1 };
+	size_t len = 0;
+	ssize_t n;
+
+	/* a local client writes its line at once: never stall the loop */
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	while (len < size - 1) {
+		n = recv(fd, line + len, 1, 0);
+		if (n <= 0)
+			return false;
+		if (line[len] == '\n')
+			break;
+		len++;
+	}
+	line[len] = '\0';
+	return true;
+}
+
+static int reload(struct ike_daemon *d, struct ike_waiter *w);
+
+static void ctl_status(struct ike_daemon *d, struct ike_waiter *w, bool json)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f) {
+		ike_waiter_done(w, 1);
+		return;
+	}
+	ikesa_status(d, f, json);
+	fclose(f);
+	send(w->fd, text, len, MSG_NOSIGNAL);
+	free(text);
+	ike_waiter_done(w, 0);
+}
+
+/* One request per connection: "up NAME", "down NAME", "status [-j]", "reload". */
+static void ctl_accept(struct ike_daemon *d)
+{
+	char line[CTL_LINE_MAX], *arg;
+	struct ike_waiter *w;
+	int fd;
+
+	fd = accept4(d->ctl, NULL, NULL, SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	w = calloc(1, sizeof(*w));
+	if (!w) {
+		close(fd);
+		return;
+	}
+	w->fd = fd;
+	if (!ctl_read_line(fd, line, sizeof(line))) {
+		ike_waiter_done(w, 2);
+		return;
+	}
+	arg = strchr(line, ' ');
+	if (arg)
+		*arg++ = '\0';
+	if (!strcmp(line, "up") && arg) {
+		ikesa_up(d, arg, w);
+	} else if (!strcmp(line, "down") && arg) {
+		ikesa_down(d, arg, w);
+	} else if (!strcmp(line, "status")) {
+		ctl_status(d, w, arg && !strcmp(arg, "-j"));
+	} else if (!strcmp(line, "reload") && !arg) {
+		ike_waiter_done(w, reload(d, w) ? 1 : 0);
+	} else {
+		ike_waiter_say(w, "unknown request \"%s\"", line);
+		ike_waiter_done(w, 2);
+	}
+}
+
+/* ---- configuration ---- */
+
+static void config_free(struct ike_config *conf)
+{
+	if (!conf)
+		return;
+	ike_config_free(conf);
+	free(conf);
+}
+
+/* Errors and warnings go to the log and to w (`kipsec reload`), if any. */
+static struct ike_config *config_load(const char *path, struct ike_waiter *w)
+{
+	struct ike_config *conf = calloc(1, sizeof(*conf));
+	char err[512];
+	size_t i;
+
+	if (!conf)
+		return NULL;
+	if (ike_config_load(conf, path, err, sizeof(err))) {
+		ike_log("%s", err);
+		ike_waiter_say(w, "%s", err);
+		config_free(conf);
+		return NULL;
+	}
+	for (i = 0; i < conf->warnings.n; i++) {
+		ike_log("%s", conf->warnings.v[i]);
+		ike_waiter_say(w, "%s", conf->warnings.v[i]);
+	}
+	return conf;
+}
+
+static int reload(struct ike_daemon *d, struct ike_waiter *w)
+{
+	struct ike_config *conf = config_load(d->conf_path, w), *old;
+
+	if (!conf) {
+		ike_log("reload: %s has errors; the running configuration stays",
+			d->conf_path);
+		ike_waiter_say(w, "reload refused: the running configuration stays");
+		return -1;
+	}
+	old = d->conf;
+	d->conf = conf;
+	ikesa_config_changed(d, old);
+	config_free(old);
+	ike_log("reloaded %s", d->conf_path);
+	return 0;
+}
+
+/* ---- the loop ---- */
+
+static int signals_setup(struct ike_daemon *d)
+{
+	sigset_t set;
+	int fd;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (fd < 0 || epoll_watch(d, fd, EV_SIGNAL, 0))
+		return -1;
+	return fd;
+}
+
+/* false when the daemon must stop */
+static bool on_signal(struct ike_daemon *d, int sfd)
+{
+	struct signalfd_siginfo si;
+
+	while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo != SIGHUP)
+			return false;
+		reload(d, NULL);
+	}
+	return true;
+}
+
+static void on_kernel_event(const struct ike_kernel_event *ev, void *data)
+{
+	ikesa_kernel_event(data, ev);
+}
+
+static void loop(struct ike_daemon *d, int sfd)
+{
+	struct epoll_event evs[16];
+	uint64_t now, next;
+	int i, n, timeout;
+
+	for (;;) {
+		now = ike_now_ms();
+		next = ikesa_run_timers(d, now);
+		timeout = next == UINT64_MAX ? -1 :
+			  next <= now ? 0 :
+			  next - now > 60000 ? 60000 : (int)(next - now);
+		n = epoll_wait(d->epfd, evs, ARRAY_SIZE(evs), timeout);
+		for (i = 0; i < n; i++) {
+			unsigned int idx = evs[i].data.u64 & 0xff;
+
+			switch (evs[i].data.u64 >> 8) {
+			case EV_UDP:
+				udp_read(d, idx >> 1, idx & 1);
+				break;
+			case EV_KERNEL:
+				if (ike_kernel_read_events(&d->kernel,
+							   on_kernel_event, d))
+					ike_log("%s", d->kernel.err);
+				break;
+			case EV_CTL:
+				ctl_accept(d);
+				break;
+			case EV_SIGNAL:
+				if (!on_signal(d, sfd))
+					return;
+				break;
+			}
+		}
+	}
+}
+
+static void daemon_close(struct ike_daemon *d)
+{
+	int a, p;
+
+	for (a = 0; a < IKE_NAF; a++)
+		for (p = 0; p < IKE_NPORT; p++)
+			if (d->udp[a][p] >= 0)
+				close(d->udp[a][p]);
+	if (d->ctl >= 0)
+		close(d->ctl);
+	if (d->epfd >= 0)
+		close(d->epfd);
+	ike_kernel_close(&d->kernel);
+	config_free(d->conf);
+}
+
+static int daemon_run(struct ike_daemon *d, const char *control)
+{
+	int sfd, ret = EXIT_FAIL;
+
+	d->conf = config_load(d->conf_path, NULL);
+	if (!d->conf)
+		return EXIT_FAIL;
+	d->epfd = epoll_create1(EPOLL_CLOEXEC);
+	d->sas = ikesa_table_new();
+	if (d->epfd < 0 || !d->sas)
+		goto out;
+	if (ike_kernel_open(&d->kernel))
+		goto out;
+	if (epoll_watch(d, ike_kernel_events_fd(&d->kernel), EV_KERNEL, 0) ||
+	    udp_setup(d) || ctl_setup(d, control))
+		goto out;
+	sfd = signals_setup(d);
+	if (sfd < 0)
+		goto out;
+	ike_log("started: %s, control %s", d->conf_path, control);
+	ikesa_config_changed(d, NULL);
+	loop(d, sfd);
+	ike_log("stopping");
+	ikesa_shutdown(d);
+	unlink(control);
+	close(sfd);
+	ret = EXIT_OK;
+out:
+	daemon_close(d);
+	return ret;
+}
+
+static int ike_run(struct args *a, const struct opts *o)
+{
+	static struct ike_daemon d = {
+		.conf_path = IKE_CONFIG_DEFAULT,
+		.udp = { { -1, -1 }, { -1, -1 } },
+		.ctl = -1,
+		.epfd = -1,
+	};
+	const char *control = o->control ? o->control : IKE_CONTROL_DEFAULT;
+	const char *w, *check = NULL;
+	struct ike_config conf = { 0 };
+	char err[512];
+	int ret;
+
+	while ((w = args_next(a))) {
+		if (!strcmp(w, "--config") || !strcmp(w, "-c"))
+			d.conf_path = arg_value(a, w);
+		else if (!strcmp(w, "--control"))
+			control = arg_value(a, w);
+		else if (!strcmp(w, "--debug") || !strcmp(w, "-d"))
+			d.debug = true;
+		else if (!strcmp(w, "--check"))
+			check = arg_value(a, w);
+		else
+			unknown_keyword(a, w);
+	}
+	if (check) {
+		ret = ike_config_load(&conf, check, err, sizeof(err));
+		if (ret)
+			fprintf(stderr, "%s\n", err);
+		for (size_t i = 0; !ret && i < conf.warnings.n; i++)
+			fprintf(stderr, "%s\n", conf.warnings.v[i]);
+		ike_config_free(&conf);
+		return ret ? EXIT_FAIL : EXIT_OK;
+	}
+	return daemon_run(&d, control);
+}
+
+static void ike_usage(FILE *f)
+{
+	fputs("Usage: kipsec ike [--config FILE] [--control SOCKET] [--debug]\n"
+	      "       kipsec ike --check FILE\n"
+	      "The IKE daemon, in the foreground (default config "
+	      IKE_CONFIG_DEFAULT ",\n"
+	      "control socket " IKE_CONTROL_DEFAULT ").\n", f);
+}
+
+static const struct command ike_cmds[] = {
+	{ "", ike_run },
+};
+
+const struct object ike_object = {
+	"ike", ike_cmds, ARRAY_SIZE(ike_cmds), "", ike_usage,
+};

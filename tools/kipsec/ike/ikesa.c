@@ -1,0 +1,588 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IKE SAs (RFC 7296): the table, message IDs and retransmission, the
+ * SK payload, and the INFORMATIONAL exchange. The IKE_SA_INIT and
+ * IKE_AUTH exchanges are in auth.c, CHILD_SAs in the kernel in child.c.
+ *
+ * Every failure ends in one log line that says which exchange failed,
+ * which side refused and what differs; the same text is what `kipsec
+ * status` shows for the connection and what `kipsec up` prints.
+ */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "crypto.h"
+#include "ikesa_int.h"
+
+/* Retransmissions: 2 s, then doubling, 5 times (RFC 7296 section 2.4). */
+#define RETRANSMIT_FIRST_MS	2000
+#define RETRANSMIT_TRIES	5
+#define HALF_OPEN_MS		30000
+
+struct ikesa_table *ikesa_table_new(void)
+{
+	return calloc(1, sizeof(struct ikesa_table));
+}
+
+const char *ikesa_state_name(enum ikesa_state s)
+{
+	static const char *const names[] = {
+		[IKESA_INIT_SENT] = "CONNECTING",
+		[IKESA_AUTH_SENT] = "CONNECTING",
+		[IKESA_HALF_OPEN] = "CONNECTING",
+		[IKESA_ESTABLISHED] = "ESTABLISHED",
+		[IKESA_DELETING] = "DELETING",
+		[IKESA_DEAD] = "DELETED",
+	};
+
+	return names[s];
+}
+
+struct ikesa *ikesa_new(struct ike_daemon *d, const struct ike_conn *conn,
+			bool initiator)
+{
+	struct ikesa *sa = calloc(1, sizeof(*sa));
+
+	if (!sa)
+		return NULL;
+	sa->conn_name = strdup(conn->name);
+	if (!sa->conn_name || ike_spi_new(initiator ? sa->spi_i : sa->spi_r)) {
+		free(sa->conn_name);
+		free(sa);
+		return NULL;
+	}
+	sa->conn = conn;
+	sa->initiator = initiator;
+	sa->next = d->sas->head;
+	d->sas->head = sa;
+	return sa;
+}
+
+static void pending_clear(struct ikesa_pending *p)
+{
+	free(p->buf);
+	memset(p, 0, sizeof(*p));
+}
+
+static void ikesa_free(struct ike_daemon *d, struct ikesa *sa)
+{
+	struct ikesa **pp;
+
+	for (pp = &d->sas->head; *pp; pp = &(*pp)->next) {
+		if (*pp == sa) {
+			*pp = sa->next;
+			break;
+		}
+	}
+	ikesa_child_remove(d, sa);
+	if (sa->waiter)
+		ike_waiter_done(sa->waiter, sa->state == IKESA_ESTABLISHED ?
+					    0 : 1);
+	pending_clear(&sa->req);
+	free(sa->last_resp);
+	free(sa->msg_i);
+	free(sa->msg_r);
+	free(sa->conn_name);
+	ike_kex_free(sa->kex);
+	ike_sa_keys_clear(&sa->keys);
+	ike_sk_clear(&sa->sk_out);
+	ike_sk_clear(&sa->sk_in);
+	free(sa);
+}
+
+/* ---- failures: one line for the log, the status and `kipsec up` ---- */
+
+static struct ikesa_note *note_for(struct ike_daemon *d, const char *conn)
+{
+	struct ikesa_note *n;
+
+	for (n = d->sas->notes; n; n = n->next)
+		if (!strcmp(n->conn, conn))
+			return n;
+	n = calloc(1, sizeof(*n) + strlen(conn) + 1);
+	if (!n)
+		return NULL;
+	strcpy(n->conn, conn);
+	n->next = d->sas->notes;
+	d->sas->notes = n;
+	return n;
+}
+
+void ikesa_fail(struct ike_daemon *d, struct ikesa *sa, const char *fmt, ...)
+{
+	struct ikesa_note *n;
+	char text[sizeof(n->last_error)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	ike_log("%s: %s", sa->conn_name, text);
+	n = note_for(d, sa->conn_name);
+	if (n)
+		snprintf(n->last_error, sizeof(n->last_error), "%s", text);
+	ike_waiter_say(sa->waiter, "%s", text);
+	sa->state = IKESA_DEAD;
+}
+
+void ikesa_note_ok(struct ike_daemon *d, const char *conn)
+{
+	struct ikesa_note *n = note_for(d, conn);
+
+	if (n)
+		n->last_error[0] = '\0';
+}
+
+/* ---- addresses ---- */
+
+void ss_to_addr(const struct sockaddr_storage *ss, struct addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->family = ss->ss_family;
+	if (ss->ss_family == AF_INET)
+		memcpy(a->bytes, &((const struct sockaddr_in *)ss)->sin_addr, 4);
+	else
+		memcpy(a->bytes, &((const struct sockaddr_in6 *)ss)->sin6_addr,
+		       16);
+}
+
+uint16_t ss_port(const struct sockaddr_storage *ss)
+{
+	return ntohs(((const struct sockaddr_in *)ss)->sin_port);
+}
+
+void ss_set_port(struct sockaddr_storage *ss, uint16_t port)
+{
+	((struct sockaddr_in *)ss)->sin_port = htons(port);
+}
+
+const char *ss_format(const struct sockaddr_storage *ss, char *buf,
+		      size_t size)
+{
+	struct addr a;
+	char s[ADDR_STRLEN];
+
+	ss_to_addr(ss, &a);
+	snprintf(buf, size, "%s[%u]", format_addr(&a, s, sizeof(s)),
+		 ss_port(ss));
+	return buf;
+}
+
+/* ---- sending: requests are kept for retransmission, responses too ---- */
+
+static void header_of(const struct ikesa *sa, uint8_t exchange, bool response,
+		      uint32_t id, struct ike_hdr *h)
+{
+	memset(h, 0, sizeof(*h));
+	memcpy(h->ispi, sa->spi_i, IKE_SPI_LEN);
+	memcpy(h->rspi, sa->spi_r, IKE_SPI_LEN);
+	h->exchange = exchange;
+	h->flags = (sa->initiator ? IKE_FLAG_INITIATOR : 0) |
+		   (response ? IKE_FLAG_RESPONSE : 0);
+	h->msg_id = id;
+}
+
+/*
+ * A whole message: an unprotected one when inner is NULL (plain holds
+ * the payloads already), else the SK payload around inner's chain.
+ * Returns the finished buffer, or an empty one if memory ran out.
+ */
+static struct ike_buf build(struct ikesa *sa, uint8_t exchange, bool response,
+			    uint32_t id, struct ike_buf *inner)
+{
+	struct ike_buf out = { 0 };
+	struct ike_hdr h;
+	size_t off, body;
+	ssize_t n;
+
+	header_of(sa, exchange, response, id, &h);
+	ike_msg_start(&out, &h);
+	body = ike_sk_len(&sa->sk_out, inner->len);
+	off = ike_put_sk(&out, inner->first, body);
+	if (ike_msg_finish(&out))
+		goto fail;
+	n = ike_sk_encrypt(&sa->sk_out, out.p, off + IKE_PL_HDR_LEN,
+			   inner->p, inner->len, out.p + off + IKE_PL_HDR_LEN,
+			   body);
+	if (n != (ssize_t)body)
+		goto fail;
+	return out;
+fail:
+	ike_buf_free(&out);
+	return out;
+}
+
+static void transmit(struct ike_daemon *d, struct ikesa *sa,
+		     const uint8_t *p, size_t len)
+{
+	ike_send(d, &sa->local, &sa->remote, p, len);
+}
+
+/* Takes buf: sends it now and again until the response comes. */
+void ikesa_send_request(struct ike_daemon *d, struct ikesa *sa,
+			struct ike_buf *buf, uint8_t exchange)
+{
+	pending_clear(&sa->req);
+	sa->req.buf = buf->p;
+	sa->req.len = buf->len;
+	sa->req.id = sa->next_id++;
+	sa->req.exchange = exchange;
+	sa->req.tries = 0;
+	sa->req.next_at = ike_now_ms() + RETRANSMIT_FIRST_MS;
+	buf->p = NULL;
+	transmit(d, sa, sa->req.buf, sa->req.len);
+}
+
+/* Takes buf: the response to the peer's current request. */
+void ikesa_send_response(struct ike_daemon *d, struct ikesa *sa,
+			 struct ike_buf *buf)
+{
+	free(sa->last_resp);
+	sa->last_resp = buf->p;
+	sa->last_resp_len = buf->len;
+	buf->p = NULL;
+	transmit(d, sa, sa->last_resp, sa->last_resp_len);
+}
+
+/*
+ * An encrypted request or response of the IKE SA; inner is consumed.
+ * For a request the message ID is the next of ours, for a response the
+ * peer's request's.
+ */
+void ikesa_send_encrypted(struct ike_daemon *d, struct ikesa *sa,
+			  uint8_t exchange, bool response,
+			  struct ike_buf *inner)
+{
+	uint32_t id = response ? sa->peer_id_next - 1 : sa->next_id;
+	struct ike_buf out = build(sa, exchange, response, id, inner);
+
+	ike_buf_free(inner);
+	if (!out.p) {
+		ike_log("%s: out of memory building a message", sa->conn_name);
+		return;
+	}
+	if (response)
+		ikesa_send_response(d, sa, &out);
+	else
+		ikesa_send_request(d, sa, &out, exchange);
+}
+
+/* ---- receiving ---- */
+
+/*
+ * Decrypt m's SK payload (raw is the datagram) and decode what it holds
+ * into m; plain receives the inner chain, which m then points into.
+ * 0, or -1: the message cannot be trusted, drop it without an answer.
+ */
+static int decrypt(struct ikesa *sa, const uint8_t *raw, struct ike_msg *m,
+		   uint8_t *plain, size_t size, struct ike_err *err)
+{
+	ssize_t n;
+
+	if (!ike_msg_has(m, IKE_PL_SK)) {
+		snprintf(err->msg, sizeof(err->msg), "no SK payload");
+		err->notify = 0;
+		return -1;
+	}
+	n = ike_sk_decrypt(&sa->sk_in, raw, m->sk.off + IKE_PL_HDR_LEN,
+			   m->sk.body.p, m->sk.body.len, plain, size);
+	if (n < 0) {
+		snprintf(err->msg, sizeof(err->msg), "SK payload: %s",
+			 ike_crypto_strerror(n));
+		err->notify = 0;
+		return -1;
+	}
+	return ike_payloads_decode(m->sk.first, plain, n, m, err);
+}
+
+static bool for_us(const struct ikesa *sa, const struct ike_hdr *h)
+{
+	/* our own flag is the initiator bit of what we send */
+	bool from_initiator = h->flags & IKE_FLAG_INITIATOR;
+
+	if (from_initiator == sa->initiator)
+		return false;
+	if (memcmp(h->ispi, sa->spi_i, IKE_SPI_LEN))
+		return false;
+	/* an IKE_SA_INIT response is the first to carry the SPIr */
+	if (sa->state == IKESA_INIT_SENT)
+		return true;
+	return !memcmp(h->rspi, sa->spi_r, IKE_SPI_LEN);
+}
+
+static struct ikesa *lookup(struct ike_daemon *d, const struct ike_hdr *h)
+{
+	struct ikesa *sa;
+
+	for (sa = d->sas->head; sa; sa = sa->next)
+		if (sa->state != IKESA_DEAD && for_us(sa, h))
+			return sa;
+	return NULL;
+}
+
+/* Free what is dead (after the event that killed it is handled). */
+static void reap(struct ike_daemon *d)
+{
+	struct ikesa *sa, *next;
+
+	for (sa = d->sas->head; sa; sa = next) {
+		next = sa->next;
+		if (sa->state == IKESA_DEAD)
+			ikesa_free(d, sa);
+	}
+}
+
+static void handle_response(struct ike_daemon *d, struct ikesa *sa,
+			    const struct ike_dgram *dg, struct ike_msg *m)
+{
+	static uint8_t plain[IKE_MSG_MAX];
+	struct ike_err err = { 0 };
+
+	if (m->hdr.msg_id != sa->req.id || !sa->req.buf)
+		return;		/* a late duplicate */
+	if (m->hdr.exchange == IKE_SA_INIT) {
+		pending_clear(&sa->req);
+		ikesa_init_response(d, sa, dg, m);
+		return;
+	}
+	if (decrypt(sa, dg->p, m, plain, sizeof(plain), &err)) {
+		ike_debug(d, "%s: response %u dropped: %s", sa->conn_name,
+			  m->hdr.msg_id, err.msg);
+		return;
+	}
+	pending_clear(&sa->req);
+	switch (m->hdr.exchange) {
+	case IKE_AUTH:
+		ikesa_auth_response(d, sa, dg, m);
+		break;
+	case IKE_INFORMATIONAL:
+		if (sa->state == IKESA_DELETING)
+			sa->state = IKESA_DEAD;
+		break;
+	case IKE_CREATE_CHILD_SA:
+		ikesa_create_child_response(d, sa, m);
+		break;
+	}
+}
+
+/* Answer a request whose payloads did not decode: INVALID_SYNTAX. */
+static void reply_error(struct ike_daemon *d, struct ikesa *sa,
+			uint8_t exchange, const struct ike_err *err)
+{
+	struct ike_buf inner = { 0 };
+	struct ike_pl_notify n = {
+		.type = err->notify,
+		.data = { err->data, err->data_len },
+	};
+
+	ike_put_notify(&inner, &n);
+	ikesa_send_encrypted(d, sa, exchange, true, &inner);
+}
+
+static void informational_request(struct ike_daemon *d, struct ikesa *sa,
+				  struct ike_msg *m)
+{
+	struct ike_buf inner = { 0 };
+	size_t i;
+
+	for (i = 0; i < m->n_delete; i++) {
+		if (m->del[i].proto == IKE_PROTO_IKE) {
+			ike_log("%s: the peer deleted the IKE SA",
+				sa->conn_name);
+			ikesa_send_encrypted(d, sa, IKE_INFORMATIONAL, true,
+					     &inner);
+			sa->state = IKESA_DEAD;
+			return;
+		}
+		ikesa_child_peer_delete(d, sa, &m->del[i], &inner);
+	}
+	/* an empty one is the peer's liveness check: answered alike */
+	ikesa_send_encrypted(d, sa, IKE_INFORMATIONAL, true, &inner);
+}
+
+static void handle_request(struct ike_daemon *d, struct ikesa *sa,
+			   const struct ike_dgram *dg, struct ike_msg *m)
+{
+	static uint8_t plain[IKE_MSG_MAX];
+	struct ike_err err = { 0 };
+
+	if (m->hdr.msg_id + 1 == sa->peer_id_next && sa->last_resp) {
+		/* our response was lost: the same bytes again */
+		transmit(d, sa, sa->last_resp, sa->last_resp_len);
+		return;
+	}
+	if (m->hdr.msg_id != sa->peer_id_next)
+		return;
+	if (m->hdr.exchange == IKE_SA_INIT)
+		return;		/* a second IKE_SA_INIT on this SA */
+	if (decrypt(sa, dg->p, m, plain, sizeof(plain), &err)) {
+		if (!err.notify || !ike_msg_has(m, IKE_PL_SK) ||
+		    !m->sk.body.len) {
+			ike_debug(d, "%s: request %u dropped: %s",
+				  sa->conn_name, m->hdr.msg_id, err.msg);
+			return;
+		}
+		/* it decrypted, so it is the peer's: it gets an answer */
+		ike_log("%s: malformed request %u: %s", sa->conn_name,
+			m->hdr.msg_id, err.msg);
+		sa->peer_id_next++;
+		reply_error(d, sa, m->hdr.exchange, &err);
+		return;
+	}
+	sa->peer_id_next++;
+	/*
+	 * Answer where the request came from (section 2.11): the peer may
+	 * have moved to port 4500, or a NAT may have a new mapping (2.23).
+	 */
+	sa->local = dg->local;
+	sa->remote = dg->remote;
+	sa->last_heard = ike_now_ms();
+	switch (m->hdr.exchange) {
+	case IKE_AUTH:
+		ikesa_auth_request(d, sa, dg, m);
+		break;
+	case IKE_INFORMATIONAL:
+		informational_request(d, sa, m);
+		break;
+	case IKE_CREATE_CHILD_SA:
+		ikesa_create_child_request(d, sa, m);
+		break;
+	default:
+		break;
+	}
+}
+
+void ikesa_input(struct ike_daemon *d, const struct ike_dgram *dg)
+{
+	static struct ike_msg m;
+	struct ike_err err = { 0 };
+	struct ikesa *sa;
+	char from[80];
+
+	memset(&m, 0, sizeof(m));
+	if (ike_msg_decode(dg->p, dg->len, &m, &err)) {
+		ike_debug(d, "from %s: %s", ss_format(&dg->remote, from,
+						      sizeof(from)), err.msg);
+		if (err.notify && !(m.hdr.flags & IKE_FLAG_RESPONSE) &&
+		    m.hdr.exchange == IKE_SA_INIT)
+			ikesa_init_refuse(d, dg, &m.hdr, err.notify, err.data,
+					  err.data_len);
+		return;
+	}
+	if (d->debug)
+		ikesa_debug_msg(d, "received", dg, &m);
+	sa = lookup(d, &m.hdr);
+	if (!sa) {
+		if (m.hdr.exchange == IKE_SA_INIT &&
+		    !(m.hdr.flags & IKE_FLAG_RESPONSE))
+			ikesa_init_request(d, dg, &m);
+		else
+			ike_debug(d, "from %s: no IKE SA for this message",
+				  ss_format(&dg->remote, from, sizeof(from)));
+		reap(d);
+		return;
+	}
+	if (m.hdr.flags & IKE_FLAG_RESPONSE)
+		handle_response(d, sa, dg, &m);
+	else
+		handle_request(d, sa, dg, &m);
+	reap(d);
+}
+
+/* ---- timers ---- */
+
+static void retransmit(struct ike_daemon *d, struct ikesa *sa, uint64_t now)
+{
+	const char *what = ike_exchange_name(sa->req.exchange);
+
+	if (sa->req.tries == RETRANSMIT_TRIES) {
+		char to[80];
+
+		ikesa_fail(d, sa, "%s: no answer from %s after %d retransmissions: the peer is unreachable or not running IKE there",
+			   what ? what : "request",
+			   ss_format(&sa->remote, to, sizeof(to)),
+			   RETRANSMIT_TRIES);
+		return;
+	}
+	sa->req.tries++;
+	sa->req.next_at = now + ((uint64_t)RETRANSMIT_FIRST_MS << sa->req.tries);
+	ike_debug(d, "%s: retransmitting %s request %u (%d)", sa->conn_name,
+		  what ? what : "?", sa->req.id, sa->req.tries);
+	transmit(d, sa, sa->req.buf, sa->req.len);
+}
+
+static uint64_t earliest(uint64_t a, uint64_t b)
+{
+	if (!a)
+		return b;
+	if (!b)
+		return a;
+	return a < b ? a : b;
+}
+
+uint64_t ikesa_run_timers(struct ike_daemon *d, uint64_t now)
+{
+	uint64_t next = 0;
+	struct ikesa *sa;
+
+	for (sa = d->sas->head; sa; sa = sa->next) {
+		if (sa->req.buf && sa->req.next_at <= now)
+			retransmit(d, sa, now);
+		if (sa->state == IKESA_HALF_OPEN &&
+		    sa->created_at + HALF_OPEN_MS <= now) {
+			ike_debug(d, "%s: half-open IKE SA timed out",
+				  sa->conn_name);
+			sa->state = IKESA_DEAD;
+		}
+		if (sa->state == IKESA_ESTABLISHED)
+			ikesa_established_timers(d, sa, now);
+		if (sa->state == IKESA_DEAD)
+			continue;
+		if (sa->req.buf)
+			next = earliest(next, sa->req.next_at);
+		if (sa->state == IKESA_HALF_OPEN)
+			next = earliest(next, sa->created_at + HALF_OPEN_MS);
+		next = earliest(next, sa->timer_at);
+	}
+	reap(d);
+	return next ? next : UINT64_MAX;
+}
+
+/* ---- deleting ---- */
+
+/* Tell the peer (INFORMATIONAL with a Delete of the IKE SA), then go. */
+void ikesa_delete(struct ike_daemon *d, struct ikesa *sa)
+{
+	struct ike_buf inner = { 0 };
+	struct ike_pl_delete del = { .proto = IKE_PROTO_IKE };
+
+	if (sa->state != IKESA_ESTABLISHED || sa->req.buf) {
+		sa->state = IKESA_DEAD;
+		return;
+	}
+	ike_put_delete(&inner, &del);
+	ikesa_send_encrypted(d, sa, IKE_INFORMATIONAL, false, &inner);
+	ikesa_child_remove(d, sa);
+	sa->state = IKESA_DELETING;
+}
+
+void ikesa_shutdown(struct ike_daemon *d)
+{
+	struct ikesa *sa;
+	struct ikesa_note *n;
+
+	/* a best effort: one Delete each, no waiting for the answers */
+	for (sa = d->sas->head; sa; sa = sa->next)
+		ikesa_delete(d, sa);
+	while (d->sas->head)
+		ikesa_free(d, d->sas->head);
+	while ((n = d->sas->notes)) {
+		d->sas->notes = n->next;
+		free(n);
+	}
+	ikesa_trap_remove_all(d);
+	free(d->sas);
+	d->sas = NULL;
+}

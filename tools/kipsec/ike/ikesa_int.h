@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Inside the IKE SAs: the state shared by ikesa.c (table, messages,
+ * timers), auth.c (IKE_SA_INIT, IKE_AUTH), child.c (CHILD_SAs in the
+ * kernel) and control.c (up, down, status, traps).
+ */
+#ifndef KIPSEC_IKE_IKESA_INT_H
+#define KIPSEC_IKE_IKESA_INT_H
+
+#include "crypto.h"
+#include "ikesa.h"
+#include "msg.h"
+
+enum ikesa_state {
+	IKESA_INIT_SENT,	/* initiator: IKE_SA_INIT request out */
+	IKESA_AUTH_SENT,	/* initiator: IKE_AUTH request out */
+	IKESA_HALF_OPEN,	/* responder: IKE_SA_INIT answered */
+	IKESA_ESTABLISHED,
+	IKESA_DELETING,		/* our Delete is out */
+	IKESA_DEAD,		/* freed once the current event is done */
+};
+
+#define CHILD_MAX_POLICIES	48
+
+/* A CHILD_SA: a pair of ESP SAs in the kernel and their policies. */
+struct child_sa {
+	bool installed;
+	char name[64];
+	uint32_t spi_in, spi_out;	/* host order */
+	uint32_t reqid;
+	struct ike_proposal prop;	/* the one chosen */
+	uint8_t mode;			/* KIPSEC_MODE_* */
+	uint8_t n_l, n_r;
+	struct ike_ts ts_l[IKE_MAX_TS], ts_r[IKE_MAX_TS];
+	uint32_t n_pol;
+	uint32_t policy_ids[CHILD_MAX_POLICIES];
+};
+
+/* Our outstanding request (window size 1). */
+struct ikesa_pending {
+	uint8_t *buf;
+	size_t len;
+	uint32_t id;
+	uint8_t exchange;
+	int tries;
+	uint64_t next_at;
+};
+
+struct ikesa {
+	struct ikesa *next;
+	char *conn_name;
+	const struct ike_conn *conn;	/* in the current configuration */
+	const struct ike_child *child_cfg;	/* what IKE_AUTH creates */
+	enum ikesa_state state;
+	bool initiator;			/* of this IKE SA */
+	uint8_t spi_i[IKE_SPI_LEN], spi_r[IKE_SPI_LEN];
+	struct sockaddr_storage local, remote;
+	bool nat_here, nat_there;	/* a NAT in front of us / the peer */
+	uint64_t created_at, established_at, last_heard;
+	uint64_t timer_at;		/* the next DPD or keepalive */
+	uint64_t keepalive_at, dpd_at;
+
+	/* IKE_SA_INIT */
+	struct ike_proposal offer_ke;	/* initiator: group we guessed */
+	uint16_t group;
+	struct ike_kex *kex;
+	uint8_t ni[IKE_NONCE_MAX], nr[IKE_NONCE_MAX];
+	size_t ni_len, nr_len;
+	uint8_t cookie[64];
+	size_t cookie_len;
+	uint8_t *msg_i, *msg_r;		/* the IKE_SA_INIT request, response */
+	size_t msg_i_len, msg_r_len;
+
+	/* the IKE SA's algorithms and keys */
+	struct ike_proposal prop;
+	const struct ike_prf_alg *prf;
+	struct ike_sa_keys keys;
+	struct ike_sk_ctx sk_out, sk_in;
+
+	/* message IDs */
+	uint32_t next_id;		/* of our next request */
+	uint32_t peer_id_next;		/* of the peer's next request */
+	struct ikesa_pending req;
+	uint8_t *last_resp;
+	size_t last_resp_len;
+
+	char peer_id[257];		/* the peer's authenticated identity */
+	struct child_sa child;
+	struct ike_waiter *waiter;	/* `kipsec up`, until done */
+};
+
+/* What `kipsec status` says about a connection that failed last. */
+struct ikesa_note {
+	struct ikesa_note *next;
+	char last_error[768];
+	char conn[];
+};
+
+/* A trap: the policies that make the kernel ask for a connection. */
+struct ikesa_trap {
+	struct ikesa_trap *next;
+	char conn[128];
+	char child[64];
+	uint32_t reqid;
+	uint32_t n_pol;
+	uint32_t policy_ids[CHILD_MAX_POLICIES];
+};
+
+struct ikesa_table {
+	struct ikesa *head;
+	struct ikesa_note *notes;
+	struct ikesa_trap *traps;
+	uint32_t next_reqid;
+};
+
+/* ikesa.c */
+struct ikesa *ikesa_new(struct ike_daemon *d, const struct ike_conn *conn,
+			bool initiator);
+const char *ikesa_state_name(enum ikesa_state s);
+__attribute__((format(printf, 3, 4)))
+void ikesa_fail(struct ike_daemon *d, struct ikesa *sa, const char *fmt, ...);
+void ikesa_note_ok(struct ike_daemon *d, const char *conn);
+void ikesa_send_request(struct ike_daemon *d, struct ikesa *sa,
+			struct ike_buf *buf, uint8_t exchange);
+void ikesa_send_response(struct ike_daemon *d, struct ikesa *sa,
+			 struct ike_buf *buf);
+void ikesa_send_encrypted(struct ike_daemon *d, struct ikesa *sa,
+			  uint8_t exchange, bool response,
+			  struct ike_buf *inner);
+void ikesa_delete(struct ike_daemon *d, struct ikesa *sa);
+void ss_to_addr(const struct sockaddr_storage *ss, struct addr *a);
+uint16_t ss_port(const struct sockaddr_storage *ss);
+void ss_set_port(struct sockaddr_storage *ss, uint16_t port);
+const char *ss_format(const struct sockaddr_storage *ss, char *buf,
+		      size_t size);
+
+/* auth.c */
+void ikesa_initiate(struct ike_daemon *d, const struct ike_conn *conn,
+		    const struct ike_child *child, struct ike_waiter *w);
+void ikesa_init_request(struct ike_daemon *d, const struct ike_dgram *dg,
+			const struct ike_msg *m);
+void ikesa_init_refuse(struct ike_daemon *d, const struct ike_dgram *dg,
+		       const struct ike_hdr *h, uint16_t notify,
+		       const uint8_t *data, size_t data_len);
+void ikesa_init_response(struct ike_daemon *d, struct ikesa *sa,
+			 const struct ike_dgram *dg, const struct ike_msg *m);
+void ikesa_auth_request(struct ike_daemon *d, struct ikesa *sa,
+			const struct ike_dgram *dg, const struct ike_msg *m);
+void ikesa_auth_response(struct ike_daemon *d, struct ikesa *sa,
+			 const struct ike_dgram *dg, const struct ike_msg *m);
+
+/* child.c */
+int ikesa_child_alloc_spi(struct ike_daemon *d, struct ikesa *sa);
+int ikesa_child_install(struct ike_daemon *d, struct ikesa *sa,
+			char *why, size_t size);
+void ikesa_child_remove(struct ike_daemon *d, struct ikesa *sa);
+void ikesa_child_peer_delete(struct ike_daemon *d, struct ikesa *sa,
+			     const struct ike_pl_delete *del,
+			     struct ike_buf *reply);
+void ikesa_create_child_request(struct ike_daemon *d, struct ikesa *sa,
+				const struct ike_msg *m);
+void ikesa_create_child_response(struct ike_daemon *d, struct ikesa *sa,
+				 const struct ike_msg *m);
+int ikesa_trap_install(struct ike_daemon *d, const struct ike_conn *conn,
+		       const struct ike_child *child);
+void ikesa_trap_remove_all(struct ike_daemon *d);
+
+/* control.c */
+void ikesa_established_timers(struct ike_daemon *d, struct ikesa *sa,
+			      uint64_t now);
+void ikesa_debug_msg(const struct ike_daemon *d, const char *what,
+		     const struct ike_dgram *dg, const struct ike_msg *m);
+
+#endif /* KIPSEC_IKE_IKESA_INT_H */
