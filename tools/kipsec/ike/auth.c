@@ -22,7 +22,7 @@
 
 /* ---- small helpers ---- */
 
-static const struct ike_pl_notify *find_notify(const struct ike_msg *m,
+const struct ike_pl_notify *ikesa_find_notify(const struct ike_msg *m,
 					    uint16_t type)
 {
 	size_t i;
@@ -34,7 +34,7 @@ static const struct ike_pl_notify *find_notify(const struct ike_msg *m,
 }
 
 /* The first error notify (types below 16384), or NULL. */
-static const struct ike_pl_notify *error_notify(const struct ike_msg *m)
+const struct ike_pl_notify *ikesa_error_notify(const struct ike_msg *m)
 {
 	size_t i;
 
@@ -87,7 +87,7 @@ static bool offers_group(const struct ike_proposal_list *l, uint16_t group)
 }
 
 /* Every proposal of a list in one line, for diagnostics. */
-static const char *proposals_text(const struct ike_proposal *v, size_t n,
+const char *ikesa_proposals_text(const struct ike_proposal *v, size_t n,
 				  char *buf, size_t size)
 {
 	char one[256];
@@ -226,20 +226,25 @@ static int psk_auth_check(struct ike_daemon *d, struct ikesa *sa,
 
 /* ---- keys ---- */
 
-static int derive_keys(struct ikesa *sa, const struct ike_pl_ke *peer_ke,
-		       char *why, size_t size)
+/*
+ * SKEYSEED and the IKE SA's keys (sections 2.14, 2.18): from g^ir, and
+ * for a rekeyed IKE SA from the old SA's PRF and SK_d too.
+ */
+int ikesa_derive_keys(struct ikesa *sa, const uint8_t *gir, size_t gir_len,
+		      const struct ike_prf_alg *old_prf, const uint8_t *old_sk_d,
+		      char *why, size_t size)
 {
 	uint16_t encr_id = transform_of(&sa->prop, IKE_TR_ENCR);
 	const struct ike_encr_alg *encr =
 		ike_encr_find(encr_id, keylen_of(&sa->prop, IKE_TR_ENCR));
 	const struct ike_integ_alg *integ = NULL;
-	uint8_t gir[IKE_KE_MAX], skeyseed[IKE_PRF_OUT_MAX];
+	uint8_t skeyseed[IKE_PRF_OUT_MAX];
 	struct ike_kdf_in in = {
 		.ni = sa->ni, .ni_len = sa->ni_len,
 		.nr = sa->nr, .nr_len = sa->nr_len,
+		.gir = gir, .gir_len = gir_len,
 		.spi_i = sa->spi_i, .spi_r = sa->spi_r,
 	};
-	ssize_t n;
 	int ret;
 
 	sa->prf = ike_prf_find(transform_of(&sa->prop, IKE_TR_PRF));
@@ -249,19 +254,10 @@ static int derive_keys(struct ikesa *sa, const struct ike_pl_ke *peer_ke,
 		snprintf(why, size, "an algorithm of the chosen proposal is not implemented");
 		return -1;
 	}
-	n = ike_kex_shared(sa->kex, peer_ke->data.p, peer_ke->data.len, gir,
-			   sizeof(gir));
-	if (n < 0) {
-		snprintf(why, size, "the peer's key exchange value is invalid: %s",
-			 ike_crypto_strerror(n));
-		return -1;
-	}
-	in.gir = gir;
-	in.gir_len = n;
-	ret = ike_skeyseed(sa->prf, &in, skeyseed) ||
-	      ike_sa_keys_derive(&sa->keys, sa->prf, encr, integ, skeyseed,
-				 &in);
-	OPENSSL_cleanse(gir, sizeof(gir));
+	ret = old_prf ? ike_skeyseed_rekey(old_prf, old_sk_d, &in, skeyseed) :
+			ike_skeyseed(sa->prf, &in, skeyseed);
+	ret = ret || ike_sa_keys_derive(&sa->keys, sa->prf, encr, integ,
+					skeyseed, &in);
 	OPENSSL_cleanse(skeyseed, sizeof(skeyseed));
 	if (ret) {
 		snprintf(why, size, "key derivation failed");
@@ -280,6 +276,25 @@ static int derive_keys(struct ikesa *sa, const struct ike_pl_ke *peer_ke,
 	if (ret)
 		snprintf(why, size, "cannot set up the SK payload keys");
 	return ret ? -1 : 0;
+}
+
+static int derive_keys(struct ikesa *sa, const struct ike_pl_ke *peer_ke,
+		       char *why, size_t size)
+{
+	uint8_t gir[IKE_KE_MAX];
+	ssize_t n;
+	int ret;
+
+	n = ike_kex_shared(sa->kex, peer_ke->data.p, peer_ke->data.len, gir,
+			   sizeof(gir));
+	if (n < 0) {
+		snprintf(why, size, "the peer's key exchange value is invalid: %s",
+			 ike_crypto_strerror(n));
+		return -1;
+	}
+	ret = ikesa_derive_keys(sa, gir, n, NULL, NULL, why, size);
+	OPENSSL_cleanse(gir, sizeof(gir));
+	return ret;
 }
 
 static uint8_t *copy_bytes(const uint8_t *p, size_t len)
@@ -507,7 +522,7 @@ static void init_refused(struct ike_daemon *d, struct ikesa *sa,
 {
 	char ours[1024], name[32];
 
-	proposals_text(sa->conn->proposals.v, sa->conn->proposals.n, ours,
+	ikesa_proposals_text(sa->conn->proposals.v, sa->conn->proposals.n, ours,
 		       sizeof(ours));
 	if (n->type == IKE_N_NO_PROPOSAL_CHOSEN)
 		ikesa_fail(d, sa, "IKE_SA_INIT: the peer refused (NO_PROPOSAL_CHOSEN). We offered %s; the peer accepts none of them: compare its IKE proposals (encryption, integrity/PRF, key exchange method) with ours",
@@ -557,8 +572,8 @@ static void send_auth(struct ike_daemon *d, struct ikesa *sa);
 void ikesa_init_response(struct ike_daemon *d, struct ikesa *sa,
 			 const struct ike_dgram *dg, const struct ike_msg *m)
 {
-	const struct ike_pl_notify *err = error_notify(m);
-	const struct ike_pl_notify *cookie = find_notify(m, IKE_N_COOKIE);
+	const struct ike_pl_notify *err = ikesa_error_notify(m);
+	const struct ike_pl_notify *cookie = ikesa_find_notify(m, IKE_N_COOKIE);
 	struct ike_mismatch mm;
 	char why[512];
 
@@ -602,9 +617,12 @@ void ikesa_init_response(struct ike_daemon *d, struct ikesa *sa,
 	send_auth(d, sa);
 }
 
-/* The CHILD_SA's proposals for IKE_AUTH: our SPI, no key exchange. */
-static size_t child_offer(const struct ike_child *c, uint32_t spi,
-			  struct ike_proposal *out, size_t max)
+/*
+ * A CHILD_SA's proposals with our SPI; without key exchange methods in
+ * IKE_AUTH (section 1.2), with them in CREATE_CHILD_SA (PFS).
+ */
+size_t ikesa_child_offer(const struct ike_child *c, uint32_t spi, bool ke,
+			 struct ike_proposal *out, size_t max)
 {
 	size_t i, t, n = 0;
 	uint32_t be = htonl(spi);
@@ -619,13 +637,13 @@ static size_t child_offer(const struct ike_child *c, uint32_t spi,
 		o->spi_len = 4;
 		memcpy(o->spi, &be, 4);
 		for (t = 0; t < p->n_tr; t++)
-			if (p->tr[t].type != IKE_TR_KE)
+			if (ke || p->tr[t].type != IKE_TR_KE)
 				o->tr[o->n_tr++] = p->tr[t];
 	}
 	return n;
 }
 
-static size_t resolve_ts(const struct ike_ts_cfgs *cfg,
+size_t ikesa_resolve_ts(const struct ike_ts_cfgs *cfg,
 			 const struct sockaddr_storage *host,
 			 struct ike_ts *out)
 {
@@ -686,7 +704,7 @@ static void send_auth(struct ike_daemon *d, struct ikesa *sa)
 	ike_put_auth(&inner, &(struct ike_pl_auth){
 		IKE_AUTH_PSK, { authv, sa->prf->out_len } });
 	if (c) {
-		if (ikesa_child_alloc_spi(d, sa)) {
+		if (ikesa_child_alloc_spi(d, sa, &sa->child)) {
 			ike_buf_free(&inner);
 			ikesa_fail(d, sa, "IKE_AUTH: the kernel refused an SPI: %s",
 				   d->kernel.err);
@@ -696,11 +714,11 @@ static void send_auth(struct ike_daemon *d, struct ikesa *sa)
 		if (c->mode == IKE_CONF_MODE_TRANSPORT)
 			ike_put_notify(&inner, &(struct ike_pl_notify){
 				.type = IKE_N_USE_TRANSPORT_MODE });
-		n = child_offer(c, sa->child.spi_in, offer, IKE_MAX_PROPOSALS);
+		n = ikesa_child_offer(c, sa->child.spi_in, false, offer, IKE_MAX_PROPOSALS);
 		ike_put_sa(&inner, offer, n);
-		n = resolve_ts(&c->local_ts, &sa->local, tsi);
+		n = ikesa_resolve_ts(&c->local_ts, &sa->local, tsi);
 		ike_put_ts(&inner, IKE_PL_TSI, tsi, n);
-		n = resolve_ts(&c->remote_ts, &sa->remote, tsr);
+		n = ikesa_resolve_ts(&c->remote_ts, &sa->remote, tsr);
 		ike_put_ts(&inner, IKE_PL_TSR, tsr, n);
 	}
 	sa->state = IKESA_AUTH_SENT;
@@ -715,24 +733,24 @@ static void child_answer(struct ike_daemon *d, struct ikesa *sa,
 {
 	static struct ike_proposal offer[IKE_MAX_PROPOSALS];
 	const struct ike_child *c = sa->child_cfg;
-	const struct ike_pl_notify *err = error_notify(m);
+	const struct ike_pl_notify *err = ikesa_error_notify(m);
 	struct ike_ts ours[IKE_MAX_TS];
 	char a[1024], b[1024], name[32];
 	struct ike_mismatch mm;
 	size_t n, i;
 
-	n = child_offer(c, sa->child.spi_in, offer, IKE_MAX_PROPOSALS);
+	n = ikesa_child_offer(c, sa->child.spi_in, false, offer, IKE_MAX_PROPOSALS);
 	if (err && err->type == IKE_N_NO_PROPOSAL_CHOSEN) {
 		ikesa_fail(d, sa, "IKE_AUTH: the IKE SA is up, but the peer refused the CHILD_SA %s (NO_PROPOSAL_CHOSEN). We offered ESP %s; the peer accepts none of them",
-			   c->name, proposals_text(offer, n, a, sizeof(a)));
+			   c->name, ikesa_proposals_text(offer, n, a, sizeof(a)));
 		return;
 	}
 	if (err && err->type == IKE_N_TS_UNACCEPTABLE) {
 		ikesa_fail(d, sa, "IKE_AUTH: the IKE SA is up, but the peer refused the traffic selectors of CHILD_SA %s (TS_UNACCEPTABLE). We proposed local %s, remote %s; the peer's configuration covers neither or only one of them",
 			   c->name,
-			   ike_ts_list_format(ours, resolve_ts(&c->local_ts,
+			   ike_ts_list_format(ours, ikesa_resolve_ts(&c->local_ts,
 				&sa->local, ours), a, sizeof(a)),
-			   ike_ts_list_format(ours, resolve_ts(&c->remote_ts,
+			   ike_ts_list_format(ours, ikesa_resolve_ts(&c->remote_ts,
 				&sa->remote, ours), b, sizeof(b)));
 		return;
 	}
@@ -752,7 +770,7 @@ static void child_answer(struct ike_daemon *d, struct ikesa *sa,
 	memcpy(&sa->child.spi_out, m->sa.prop[0].spi, 4);
 	sa->child.spi_out = ntohl(sa->child.spi_out);
 	sa->child.mode = c->mode == IKE_CONF_MODE_TRANSPORT &&
-			 find_notify(m, IKE_N_USE_TRANSPORT_MODE) ?
+			 ikesa_find_notify(m, IKE_N_USE_TRANSPORT_MODE) ?
 			 KIPSEC_MODE_TRANSPORT : KIPSEC_MODE_TUNNEL;
 	sa->child.n_l = m->tsi.n_ts;
 	memcpy(sa->child.ts_l, m->tsi.ts, sizeof(m->tsi.ts[0]) * m->tsi.n_ts);
@@ -884,9 +902,9 @@ void ikesa_init_request(struct ike_daemon *d, const struct ike_dgram *dg,
 				    m->sa.prop, m->sa.n_prop, why, sizeof(why));
 		ike_log("%s: IKE_SA_INIT from %s: we refused (NO_PROPOSAL_CHOSEN): the %s. We accept %s; the peer offered %s",
 			conn->name, from, why,
-			proposals_text(conn->proposals.v, conn->proposals.n, a,
+			ikesa_proposals_text(conn->proposals.v, conn->proposals.n, a,
 				       sizeof(a)),
-			proposals_text(m->sa.prop, m->sa.n_prop, b, sizeof(b)));
+			ikesa_proposals_text(m->sa.prop, m->sa.n_prop, b, sizeof(b)));
 		ikesa_init_refuse(d, dg, &m->hdr, IKE_N_NO_PROPOSAL_CHOSEN,
 				  NULL, 0);
 		return;
@@ -956,8 +974,8 @@ static uint16_t child_choose(struct ike_daemon *d, struct ikesa *sa,
 	for (i = 0; i < sa->conn->n_children; i++) {
 		const struct ike_child *c = &sa->conn->children[i];
 
-		l = resolve_ts(&c->local_ts, &sa->local, ours_l);
-		r = resolve_ts(&c->remote_ts, &sa->remote, ours_r);
+		l = ikesa_resolve_ts(&c->local_ts, &sa->local, ours_l);
+		r = ikesa_resolve_ts(&c->remote_ts, &sa->remote, ours_r);
 		cnt_r = ike_ts_narrow(ours_r, r, m->tsi.ts, m->tsi.n_ts, nr);
 		cnt_l = ike_ts_narrow(ours_l, l, m->tsr.ts, m->tsr.n_ts, nl);
 		if (cnt_l && cnt_r && cnt_l <= IKE_MAX_TS && cnt_r <= IKE_MAX_TS) {
@@ -970,8 +988,8 @@ static uint16_t child_choose(struct ike_daemon *d, struct ikesa *sa,
 					    &sa->conn->children[0] : NULL;
 
 		if (c) {
-			l = resolve_ts(&c->local_ts, &sa->local, ours_l);
-			r = resolve_ts(&c->remote_ts, &sa->remote, ours_r);
+			l = ikesa_resolve_ts(&c->local_ts, &sa->local, ours_l);
+			r = ikesa_resolve_ts(&c->remote_ts, &sa->remote, ours_r);
 			snprintf(why, size, "the traffic selectors differ: for the peer's side we accept %s, it proposed %s; for ours we accept %s, it proposed %s",
 				 ike_ts_list_format(ours_r, r, a, sizeof(a)),
 				 ike_ts_list_format(m->tsi.ts, m->tsi.n_ts, b,
@@ -992,9 +1010,9 @@ static uint16_t child_choose(struct ike_daemon *d, struct ikesa *sa,
 				    sa->child_cfg->esp.n, m->sa.prop,
 				    m->sa.n_prop, a, sizeof(a));
 		snprintf(why, size, "ESP proposals: the %s. We accept %s; the peer offered %s",
-			 a, proposals_text(sa->child_cfg->esp.v,
+			 a, ikesa_proposals_text(sa->child_cfg->esp.v,
 					   sa->child_cfg->esp.n, b, 512),
-			 proposals_text(m->sa.prop, m->sa.n_prop, b + 512,
+			 ikesa_proposals_text(m->sa.prop, m->sa.n_prop, b + 512,
 					512));
 		return IKE_N_NO_PROPOSAL_CHOSEN;
 	}
@@ -1007,11 +1025,11 @@ static uint16_t child_choose(struct ike_daemon *d, struct ikesa *sa,
 	sa->child.n_r = cnt_r;
 	memcpy(sa->child.ts_r, nr, sizeof(nr[0]) * cnt_r);
 	sa->child.mode = sa->child_cfg->mode == IKE_CONF_MODE_TRANSPORT &&
-			 find_notify(m, IKE_N_USE_TRANSPORT_MODE) ?
+			 ikesa_find_notify(m, IKE_N_USE_TRANSPORT_MODE) ?
 			 KIPSEC_MODE_TRANSPORT : KIPSEC_MODE_TUNNEL;
 	snprintf(sa->child.name, sizeof(sa->child.name), "%s",
 		 sa->child_cfg->name);
-	if (ikesa_child_alloc_spi(d, sa)) {
+	if (ikesa_child_alloc_spi(d, sa, &sa->child)) {
 		snprintf(why, size, "the kernel refused an SPI: %s",
 			 d->kernel.err);
 		return IKE_N_NO_ADDITIONAL_SAS;
@@ -1097,8 +1115,7 @@ void ikesa_auth_request(struct ike_daemon *d, struct ikesa *sa,
 	ike_put_id(&inner, IKE_PL_IDR, &id);
 	ike_put_auth(&inner, &(struct ike_pl_auth){
 		IKE_AUTH_PSK, { authv, sa->prf->out_len } });
-	sa->state = IKESA_ESTABLISHED;
-	sa->established_at = ike_now_ms();
+	ikesa_established(sa);
 	ikesa_note_ok(d, sa->conn_name);
 	child_err = child_choose(d, sa, m, why, sizeof(why));
 	if (!child_err && ikesa_child_install(d, sa, why, sizeof(why)))
@@ -1125,11 +1142,21 @@ void ikesa_auth_request(struct ike_daemon *d, struct ikesa *sa,
 		sa->conn_name, sa->child.name, peer);
 }
 
+static bool pfs_wanted(const struct ike_child *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->esp.n; i++)
+		if (transform_of(&c->esp.v[i], IKE_TR_KE))
+			return true;
+	return false;
+}
+
 /* Initiator: the responder's IKE_AUTH answer. */
 void ikesa_auth_response(struct ike_daemon *d, struct ikesa *sa,
 			 const struct ike_dgram *dg, const struct ike_msg *m)
 {
-	const struct ike_pl_notify *err = error_notify(m);
+	const struct ike_pl_notify *err = ikesa_error_notify(m);
 	const struct ike_secret *psk;
 	char peer[ID_MAX + 1], ours[ID_MAX + 1], want[ID_MAX + 1];
 	char name[32];
@@ -1168,9 +1195,7 @@ void ikesa_auth_response(struct ike_daemon *d, struct ikesa *sa,
 		return;
 	}
 	snprintf(sa->peer_id, sizeof(sa->peer_id), "%s", peer);
-	sa->state = IKESA_ESTABLISHED;
-	sa->established_at = ike_now_ms();
-	sa->last_heard = sa->established_at;
+	ikesa_established(sa);
 	ike_log("%s: IKE SA established with %s", sa->conn_name, peer);
 	if (!sa->child_cfg) {
 		ikesa_note_ok(d, sa->conn_name);
@@ -1190,6 +1215,16 @@ void ikesa_auth_response(struct ike_daemon *d, struct ikesa *sa,
 	ike_log("%s: CHILD_SA %s established, SPIs 0x%08x in, 0x%08x out",
 		sa->conn_name, sa->child.name, sa->child.spi_in,
 		sa->child.spi_out);
+	if (pfs_wanted(sa->child_cfg)) {
+		/*
+		 * IKE_AUTH carries no key exchange (section 1.2): only a
+		 * rekey shows whether the peer does PFS the way we do. Do
+		 * it now rather than find out at the first rekey.
+		 */
+		sa->pfs_probe = true;
+		ikesa_rekey_child(d, sa);
+		return;
+	}
 	ike_waiter_say(sa->waiter, "IKE SA %s and CHILD_SA %s established",
 		       sa->conn_name, sa->child.name);
 	ike_waiter_done(sa->waiter, 0);

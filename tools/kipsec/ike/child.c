@@ -15,15 +15,16 @@
 #define DEFAULT_REKEY_S		3600	/* strongSwan's: 1 h, life 110 % */
 #define DEFAULT_REPLAY		32
 
-int ikesa_child_alloc_spi(struct ike_daemon *d, struct ikesa *sa)
+int ikesa_child_alloc_spi(struct ike_daemon *d, struct ikesa *sa,
+			  struct child_sa *c)
 {
 	struct addr src, dst;
 
-	if (sa->child.spi_in)
+	if (c->spi_in)
 		return 0;
 	ss_to_addr(&sa->remote, &src);
 	ss_to_addr(&sa->local, &dst);
-	return ike_kernel_alloc_spi(&d->kernel, &src, &dst, &sa->child.spi_in);
+	return ike_kernel_alloc_spi(&d->kernel, &src, &dst, &c->spi_in);
 }
 
 static uint16_t transform_id(const struct ike_proposal *p, uint8_t type,
@@ -94,23 +95,23 @@ static int link_id(struct ike_daemon *d, const struct ike_conn *c,
  * KEYMAT holds both directions, each its encryption key (salt appended)
  * then its integrity key.
  */
-static void child_sa_of(const struct ikesa *sa, bool outbound,
-			const struct ike_child_keys *keys, uint32_t if_id,
+static void child_sa_of(const struct ikesa *sa, const struct child_sa *c,
+			bool outbound, const struct ike_child_keys *keys,
 			struct sa *k)
 {
-	bool initiator_keys = outbound == sa->initiator;
+	bool initiator_keys = outbound == c->keys_of_initiator;
 	uint16_t keylen = 0;
-	uint16_t encr = transform_id(&sa->child.prop, IKE_TR_ENCR, &keylen);
-	uint16_t integ = transform_id(&sa->child.prop, IKE_TR_INTEG, NULL);
+	uint16_t encr = transform_id(&c->prop, IKE_TR_ENCR, &keylen);
+	uint16_t integ = transform_id(&c->prop, IKE_TR_INTEG, NULL);
 
 	memset(k, 0, sizeof(*k));
 	k->set = BIT(KIPSEC_A_SA_SPI) | BIT(KIPSEC_A_SA_PROTO) |
 		 BIT(KIPSEC_A_SA_MODE) | BIT(KIPSEC_A_SA_CRYPT) |
 		 BIT(KIPSEC_A_SA_REPLAY_WINDOW) | BIT(KIPSEC_A_SA_REQID) |
 		 BIT(KIPSEC_A_SA_FLAGS);
-	k->spi = outbound ? sa->child.spi_out : sa->child.spi_in;
+	k->spi = outbound ? c->spi_out : c->spi_in;
 	k->proto = KIPSEC_PROTO_ESP;
-	k->mode = sa->child.mode;
+	k->mode = c->mode;
 	ss_to_addr(outbound ? &sa->local : &sa->remote, &k->src);
 	ss_to_addr(outbound ? &sa->remote : &sa->local, &k->dst);
 	put_alg(&k->crypt, encr,
@@ -123,11 +124,11 @@ static void child_sa_of(const struct ikesa *sa, bool outbound,
 	}
 	k->replay_window = sa->child_cfg && sa->child_cfg->replay_window ?
 			   sa->child_cfg->replay_window : DEFAULT_REPLAY;
-	if (transform_id(&sa->child.prop, IKE_TR_ESN, NULL) == IKE_ESN_YES)
+	if (transform_id(&c->prop, IKE_TR_ESN, NULL) == IKE_ESN_YES)
 		k->flags |= KIPSEC_SA_FLAGS_ESN;
-	k->reqid = sa->child.reqid;
-	if (if_id) {
-		k->if_id = if_id;
+	k->reqid = c->reqid;
+	if (c->if_id) {
+		k->if_id = c->if_id;
 		k->set |= BIT(KIPSEC_A_SA_IF_ID);
 	}
 	if (sa->nat_here || sa->nat_there) {
@@ -320,23 +321,17 @@ static struct ikesa_trap *trap_for(struct ike_daemon *d, const char *conn,
 	return NULL;
 }
 
-int ikesa_child_install(struct ike_daemon *d, struct ikesa *sa, char *why,
-			size_t size)
+/*
+ * KEYMAT for c from the nonces of the exchange that created it (and g^ir
+ * with PFS); NULL gir for none.
+ */
+static int child_keys(const struct ikesa *sa, const struct child_sa *c,
+		      const struct ike_kdf_in *in, struct ike_child_keys *keys,
+		      char *why, size_t size)
 {
-	struct child_sa *c = &sa->child;
-	const struct ike_encr_alg *encr;
 	const struct ike_integ_alg *integ = NULL;
-	struct ike_child_keys keys;
-	struct ike_kdf_in in = {
-		.ni = sa->ni, .ni_len = sa->ni_len,
-		.nr = sa->nr, .nr_len = sa->nr_len,
-	};
-	struct policy_set ps = { .ids = c->policy_ids };
-	struct ikesa_trap *trap;
-	struct sa k;
+	const struct ike_encr_alg *encr;
 	uint16_t keylen = 0, encr_id, integ_id;
-	uint32_t if_id;
-	struct addr dst;
 
 	encr_id = transform_id(&c->prop, IKE_TR_ENCR, &keylen);
 	encr = ike_encr_find(encr_id, keylen);
@@ -347,28 +342,108 @@ int ikesa_child_install(struct ike_daemon *d, struct ikesa *sa, char *why,
 		snprintf(why, size, "an ESP algorithm of the chosen proposal is not implemented");
 		return -1;
 	}
-	if (link_id(d, sa->conn, &if_id)) {
-		snprintf(why, size, "%s", d->kernel.err);
-		return -1;
-	}
-	if (ike_child_keys_derive(&keys, sa->prf, sa->keys.sk_d, encr, integ,
-				  &in)) {
+	if (ike_child_keys_derive(keys, sa->prf, sa->keys.sk_d, encr, integ,
+				  in)) {
 		snprintf(why, size, "KEYMAT derivation failed");
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * The kernel SAs of c: the inbound one always, the outbound one now or
+ * later (a rekey responder waits for the old SA's Delete: until then the
+ * initiator may not have the new inbound SA). c->out_pending keeps it.
+ */
+int ikesa_child_add_sas(struct ike_daemon *d, struct ikesa *sa,
+			struct child_sa *c, const struct ike_kdf_in *in,
+			bool outbound_now, char *why, size_t size)
+{
+	struct ike_child_keys keys;
+	struct sa *out = calloc(1, sizeof(*out));
+	struct sa k;
+	struct addr dst;
+	int ret = -1;
+
+	if (!out) {
+		snprintf(why, size, "out of memory");
+		return -1;
+	}
+	if (link_id(d, sa->conn, &c->if_id)) {
+		snprintf(why, size, "%s", d->kernel.err);
+		free(out);
+		return -1;
+	}
+	if (child_keys(sa, c, in, &keys, why, size)) {
+		free(out);
+		return -1;
+	}
+	child_sa_of(sa, c, false, &keys, &k);
+	child_sa_of(sa, c, true, &keys, out);
+	ike_child_keys_clear(&keys);
+	if (ike_kernel_sa_add(&d->kernel, &k)) {
+		snprintf(why, size, "%s", d->kernel.err);
+		goto out;
+	}
+	c->in_installed = true;
+	if (outbound_now) {
+		if (ike_kernel_sa_add(&d->kernel, out)) {
+			snprintf(why, size, "%s", d->kernel.err);
+			ss_to_addr(&sa->local, &dst);
+			ike_kernel_sa_del(&d->kernel, &dst, c->spi_in);
+			c->in_installed = false;
+			goto out;
+		}
+		c->installed = true;
+	} else {
+		c->out_pending = out;
+		out = NULL;
+	}
+	ret = 0;
+out:
+	memset(&k, 0, sizeof(k));
+	if (out) {
+		memset(out, 0, sizeof(*out));
+		free(out);
+	}
+	return ret;
+}
+
+/* The deferred outbound SA of a rekey responder. */
+int ikesa_child_add_out(struct ike_daemon *d, struct child_sa *c)
+{
+	int ret;
+
+	if (!c->out_pending)
+		return 0;
+	ret = ike_kernel_sa_add(&d->kernel, c->out_pending);
+	memset(c->out_pending, 0, sizeof(*c->out_pending));
+	free(c->out_pending);
+	c->out_pending = NULL;
+	if (!ret)
+		c->installed = true;
+	return ret;
+}
+
+int ikesa_child_install(struct ike_daemon *d, struct ikesa *sa, char *why,
+			size_t size)
+{
+	struct child_sa *c = &sa->child;
+	struct ike_kdf_in in = {
+		.ni = sa->ni, .ni_len = sa->ni_len,
+		.nr = sa->nr, .nr_len = sa->nr_len,
+	};
+	struct policy_set ps = { .ids = c->policy_ids };
+	struct ikesa_trap *trap;
+
 	trap = trap_for(d, sa->conn_name, c->name);
 	c->reqid = trap ? trap->reqid : ++d->sas->next_reqid;
-	child_sa_of(sa, false, &keys, if_id, &k);
-	if (ike_kernel_sa_add(&d->kernel, &k))
-		goto err_keys;
-	child_sa_of(sa, true, &keys, if_id, &k);
-	if (ike_kernel_sa_add(&d->kernel, &k))
-		goto err_in;
-	ike_child_keys_clear(&keys);
-	memset(&k, 0, sizeof(k));
+	c->keys_of_initiator = sa->initiator;
+	if (ikesa_child_add_sas(d, sa, c, &in, true, why, size))
+		return -1;
 	ps.mode = c->mode;
 	ps.reqid = c->reqid;
-	ps.if_id = if_id;
+	ps.if_id = c->if_id;
 	ps.local = sa->local;
 	ps.remote = sa->remote;
 	/* a trap's policies already ask for this reqid */
@@ -376,32 +451,17 @@ int ikesa_child_install(struct ike_daemon *d, struct ikesa *sa, char *why,
 		c->n_pol = ps.n;
 		del_policies(d, c->policy_ids, &c->n_pol);
 		snprintf(why, size, "%s", d->kernel.err);
-		ss_to_addr(&sa->remote, &dst);
-		ike_kernel_sa_del(&d->kernel, &dst, c->spi_out);
-		goto err_in_noclear;
+		ikesa_child_del_sas(d, sa, c);
+		return -1;
 	}
 	c->n_pol = ps.n;
-	c->installed = true;
 	return 0;
-
-err_in:
-	ike_child_keys_clear(&keys);
-	snprintf(why, size, "%s", d->kernel.err);
-err_in_noclear:
-	ss_to_addr(&sa->local, &dst);
-	ike_kernel_sa_del(&d->kernel, &dst, c->spi_in);
-	memset(&k, 0, sizeof(k));
-	return -1;
-err_keys:
-	ike_child_keys_clear(&keys);
-	memset(&k, 0, sizeof(k));
-	snprintf(why, size, "%s", d->kernel.err);
-	return -1;
 }
 
-void ikesa_child_remove(struct ike_daemon *d, struct ikesa *sa)
+/* The kernel SAs of c (its policies stay: a rekeyed child takes them). */
+void ikesa_child_del_sas(struct ike_daemon *d, struct ikesa *sa,
+			 struct child_sa *c)
 {
-	struct child_sa *c = &sa->child;
 	struct addr dst;
 
 	if (c->spi_in) {
@@ -412,59 +472,67 @@ void ikesa_child_remove(struct ike_daemon *d, struct ikesa *sa)
 	if (c->installed) {
 		ss_to_addr(&sa->remote, &dst);
 		ike_kernel_sa_del(&d->kernel, &dst, c->spi_out);
-		del_policies(d, c->policy_ids, &c->n_pol);
 	}
-	memset(c, 0, sizeof(*c));
+	if (c->out_pending) {
+		memset(c->out_pending, 0, sizeof(*c->out_pending));
+		free(c->out_pending);
+		c->out_pending = NULL;
+	}
+	c->installed = c->in_installed = false;
+	c->spi_in = c->spi_out = 0;
 }
 
-/* The peer deleted ESP SAs: ours go too, and their SPIs go back. */
+void ikesa_child_remove(struct ike_daemon *d, struct ikesa *sa)
+{
+	ikesa_child_del_sas(d, sa, &sa->rekey);
+	ikesa_child_del_sas(d, sa, &sa->old);
+	ikesa_child_del_sas(d, sa, &sa->child);
+	del_policies(d, sa->child.policy_ids, &sa->child.n_pol);
+	memset(&sa->rekey, 0, sizeof(sa->rekey));
+	memset(&sa->old, 0, sizeof(sa->old));
+	memset(&sa->child, 0, sizeof(sa->child));
+}
+
+static void put_esp_delete(struct ike_buf *reply, uint32_t spi)
+{
+	uint32_t spi_be = htonl(spi);
+
+	ike_put_delete(reply, &(struct ike_pl_delete){
+		.proto = IKE_PROTO_ESP, .spi_size = 4, .n_spi = 1,
+		.spis = (const uint8_t *)&spi_be,
+	});
+}
+
+/*
+ * The peer deleted an ESP SA: its partner goes too, and its SPI goes
+ * back in the reply. The old SA of a rekey we answered is how the rekey
+ * ends: the new outbound SA goes in first.
+ */
 void ikesa_child_peer_delete(struct ike_daemon *d, struct ikesa *sa,
 			     const struct ike_pl_delete *del,
 			     struct ike_buf *reply)
 {
-	uint32_t spi_be = htonl(sa->child.spi_in);
-	struct ike_pl_delete ours = {
-		.proto = IKE_PROTO_ESP, .spi_size = 4, .n_spi = 1,
-		.spis = (const uint8_t *)&spi_be,
-	};
 	uint16_t i;
 	uint32_t spi;
 
-	if (del->proto != IKE_PROTO_ESP || del->spi_size != 4 ||
-	    !sa->child.installed)
+	if (del->proto != IKE_PROTO_ESP || del->spi_size != 4)
 		return;
 	for (i = 0; i < del->n_spi; i++) {
 		memcpy(&spi, del->spis + 4 * i, 4);
-		if (ntohl(spi) != sa->child.spi_out)
-			continue;
-		ike_log("%s: the peer deleted CHILD_SA %s", sa->conn_name,
-			sa->child.name);
-		ike_put_delete(reply, &ours);
-		ikesa_child_remove(d, sa);
-		return;
+		spi = ntohl(spi);
+		if (sa->old.spi_out && spi == sa->old.spi_out) {
+			ikesa_child_add_out(d, &sa->child);
+			put_esp_delete(reply, sa->old.spi_in);
+			ikesa_child_del_sas(d, sa, &sa->old);
+			ike_debug(d, "%s: CHILD_SA %s rekeyed, old SAs deleted",
+				  sa->conn_name, sa->child.name);
+		} else if (sa->child.installed && spi == sa->child.spi_out) {
+			ike_log("%s: the peer deleted CHILD_SA %s",
+				sa->conn_name, sa->child.name);
+			put_esp_delete(reply, sa->child.spi_in);
+			ikesa_child_remove(d, sa);
+		}
 	}
-}
-
-/* CREATE_CHILD_SA is not implemented yet: refuse it as RFC 7296 allows. */
-void ikesa_create_child_request(struct ike_daemon *d, struct ikesa *sa,
-				const struct ike_msg *m)
-{
-	struct ike_buf inner = { 0 };
-
-	(void)m;
-	ike_log("%s: the peer asked for CREATE_CHILD_SA, which we do not support yet (NO_ADDITIONAL_SAS)",
-		sa->conn_name);
-	ike_put_notify(&inner, &(struct ike_pl_notify){
-		.type = IKE_N_NO_ADDITIONAL_SAS });
-	ikesa_send_encrypted(d, sa, IKE_CREATE_CHILD_SA, true, &inner);
-}
-
-void ikesa_create_child_response(struct ike_daemon *d, struct ikesa *sa,
-				 const struct ike_msg *m)
-{
-	(void)d;
-	(void)sa;
-	(void)m;
 }
 
 /* ---- traps: start_action = trap ---- */

@@ -45,7 +45,7 @@ struct node {
 	/* a setting */
 	char *val;		/* its parts joined by one blank */
 	struct pos *val_at;	/* where each byte of val was read */
-	size_t val_len;
+	size_t val_len, val_cap;
 	struct pos eq;		/* the '=' */
 	/* a section */
 	struct pos brace;	/* the '{' */
@@ -68,24 +68,18 @@ struct parser {
 	const struct node **conn_nodes;	/* by connection, for late checks */
 };
 
-static int vfail(struct parser *p, struct pos at, const char *fmt, va_list ap)
-{
-	int n = snprintf(p->err, p->errlen, "%s:%u:%u: ", p->file, at.line,
-			 at.col);
-
-	if (n >= 0 && (size_t)n < p->errlen)
-		vsnprintf(p->err + n, p->errlen - n, fmt, ap);
-	return -1;
-}
-
 static __attribute__((format(printf, 3, 4)))
 int fail(struct parser *p, struct pos at, const char *fmt, ...)
 {
+	int n = snprintf(p->err, p->errlen, "%s:%u:%u: ", p->file, at.line,
+			 at.col);
 	va_list ap;
 
-	va_start(ap, fmt);
-	vfail(p, at, fmt, ap);
-	va_end(ap);
+	if (n >= 0 && (size_t)n < p->errlen) {
+		va_start(ap, fmt);
+		vsnprintf(p->err + n, p->errlen - n, fmt, ap);
+		va_end(ap);
+	}
 	return -1;
 }
 
@@ -123,15 +117,16 @@ int warn(struct parser *p, struct pos at, const char *fmt, ...)
 	return 0;
 }
 
-/* Arrays of structs grow by one zeroed element; NULL when out of memory. */
-static void *grow(void *v, size_t *n, size_t size)
+/*
+ * Room for one more zeroed element after the n of v: the new array, or
+ * NULL with v untouched. The caller stores it and counts the element.
+ */
+static void *grow(void *v, size_t n, size_t size)
 {
-	char *nv = realloc(v, (*n + 1) * size);
+	char *nv = realloc(v, (n + 1) * size);
 
-	if (!nv)
-		return NULL;
-	memset(nv + *n * size, 0, size);
-	(*n)++;
+	if (nv)
+		memset(nv + n * size, 0, size);
 	return nv;
 }
 
@@ -200,16 +195,20 @@ static void node_free(struct node *n)
 
 static int val_add(struct parser *p, struct node *n, char c, struct pos at)
 {
-	char *val = realloc(n->val, n->val_len + 2);
-	struct pos *val_at;
+	if (n->val_len + 1 >= n->val_cap) {
+		size_t cap = n->val_cap ? 2 * n->val_cap : 32;
+		char *val = realloc(n->val, cap);
+		struct pos *val_at;
 
-	if (!val)
-		return fail(p, at, "out of memory");
-	n->val = val;
-	val_at = realloc(n->val_at, (n->val_len + 1) * sizeof(*val_at));
-	if (!val_at)
-		return fail(p, at, "out of memory");
-	n->val_at = val_at;
+		if (!val)
+			return fail(p, at, "out of memory");
+		n->val = val;
+		val_at = realloc(n->val_at, cap * sizeof(*val_at));
+		if (!val_at)
+			return fail(p, at, "out of memory");
+		n->val_at = val_at;
+		n->val_cap = cap;
+	}
 	n->val[n->val_len] = c;
 	n->val_at[n->val_len++] = at;
 	n->val[n->val_len] = '\0';
@@ -519,6 +518,7 @@ static int parse_bool(const char *s, bool *out)
 	return -1;
 }
 
+/* name_to_val(), but without regard to case, as strongSwan compares. */
 static int parse_choice(const struct name_val *tbl, size_t n, const char *s,
 			unsigned int *out)
 {
@@ -653,7 +653,7 @@ static int key_ifname(struct parser *p, const struct node *n, void *field)
 	return key_string(p, n, field);
 }
 
-#define CHOICE_KEY(fn, tbl, what)					\
+#define CHOICE_KEY(fn, tbl, type, what)					\
 static int fn(struct parser *p, const struct node *n, void *field)	\
 {									\
 	unsigned int v;							\
@@ -662,14 +662,16 @@ static int fn(struct parser *p, const struct node *n, void *field)	\
 		return fail(p, val_start(n),				\
 			    "bad value '%s' for %s: " what, n->val,	\
 			    n->name);					\
-	*(int *)field = v;						\
+	*(type *)field = v;						\
 	return 0;							\
 }
 
-CHOICE_KEY(key_mode, mode_choices, "tunnel or transport")
-CHOICE_KEY(key_action, action_choices, "none, trap or start")
-CHOICE_KEY(key_frag, frag_choices, "yes, accept, force or no")
-CHOICE_KEY(key_auth, auth_choices, "psk or pubkey")
+CHOICE_KEY(key_mode, mode_choices, enum ike_conf_mode, "tunnel or transport")
+CHOICE_KEY(key_action, action_choices, enum ike_conf_action,
+	   "none (clear), trap (route) or start (restart)")
+CHOICE_KEY(key_frag, frag_choices, enum ike_conf_frag,
+	   "yes, accept, force or no")
+CHOICE_KEY(key_auth, auth_choices, enum ike_conf_auth, "psk or pubkey")
 
 static int key_ignored(struct parser *p, const struct node *n, void *field)
 {
@@ -711,7 +713,7 @@ static int add_host_item(struct parser *p, const struct node *n,
 			 const char *item, size_t off, void *arg)
 {
 	struct ike_conf_hosts *hosts = arg;
-	struct ike_conf_host h = { 0 };
+	struct ike_conf_host h = { 0 }, *v;
 	struct ike_ts_cfg tc;
 	size_t err_off;
 	char msg[160];
@@ -735,10 +737,11 @@ static int add_host_item(struct parser *p, const struct node *n,
 		memcpy(h.lo.bytes, tc.ts.start, sizeof(h.lo.bytes));
 		memcpy(h.hi.bytes, tc.ts.end, sizeof(h.hi.bytes));
 	}
-	hosts->v = grow(hosts->v, &hosts->n, sizeof(*hosts->v));
-	if (!hosts->v)
+	v = grow(hosts->v, hosts->n, sizeof(*v));
+	if (!v)
 		return fail(p, val_pos(n, off), "out of memory");
-	hosts->v[hosts->n - 1] = h;
+	hosts->v = v;
+	hosts->v[hosts->n++] = h;
 	return 0;
 }
 
@@ -751,17 +754,18 @@ static int add_ts_item(struct parser *p, const struct node *n,
 		       const char *item, size_t off, void *arg)
 {
 	struct ike_ts_cfgs *list = arg;
-	struct ike_ts_cfg tc;
+	struct ike_ts_cfg tc, *v;
 	size_t err_off;
 	char msg[160];
 
 	if (ike_ts_cfg_parse(item, &tc, msg, sizeof(msg), &err_off))
 		return fail(p, val_pos(n, off + err_off),
 			    "bad traffic selector '%s': %s", item, msg);
-	list->v = grow(list->v, &list->n, sizeof(*list->v));
-	if (!list->v)
+	v = grow(list->v, list->n, sizeof(*v));
+	if (!v)
 		return fail(p, val_pos(n, off), "out of memory");
-	list->v[list->n - 1] = tc;
+	list->v = v;
+	list->v[list->n++] = tc;
 	return 0;
 }
 
@@ -1254,26 +1258,27 @@ static uint8_t ts_families(const struct ike_ts_cfgs *l)
 	return fam;
 }
 
+/* An empty list: the one entry "dynamic", any protocol and port. */
 static int add_dynamic(struct parser *p, const struct node *sec,
 		       struct ike_ts_cfgs *l)
 {
-	l->v = grow(l->v, &l->n, sizeof(*l->v));
+	l->v = grow(NULL, 0, sizeof(*l->v));
 	if (!l->v)
 		return fail(p, sec->at, "out of memory");
+	l->n = 1;
 	l->v[0].dynamic = true;
 	l->v[0].ts.end_port = 0xffff;
 	return 0;
 }
 
 struct lifetime_keys {
-	const char *rekey, *life, *rand, *unit;
+	const char *rekey, *life, *unit;
 };
 
 /*
  * strongSwan's defaults (vici_config.c check_lifetimes): the hard limit
- * 10% above the soft one, the jitter their difference. What cannot work
- * is refused: a hard limit at or below the soft one, or a jitter that
- * could move the rekeying to before the SA was created.
+ * 10% above the soft one, the jitter their difference. A hard limit at or
+ * below the soft one is refused: the SA would die before it is rekeyed.
  */
 static int finish_lifetime(struct parser *p, const struct node *sec,
 			   struct ike_lifetime *lt,
@@ -1292,22 +1297,17 @@ static int finish_lifetime(struct parser *p, const struct node *sec,
 	if (lt->rand == UNSET)
 		lt->rand = lt->life - (lt->life < lt->rekey ? lt->life :
 							      lt->rekey);
-	else if (lt->rekey && lt->rand >= lt->rekey)
-		return fail(p, kid_value_or(sec, k->rand, sec->at),
-			    "%s (%" PRIu64 "%s) must be less than %s (%" PRIu64 "%s%s)",
-			    k->rand, lt->rand, k->unit, k->rekey, lt->rekey,
-			    k->unit, rekey_given ? "" : ", the default");
 	return 0;
 }
 
 static const struct lifetime_keys time_keys = {
-	"rekey_time", "life_time", "rand_time", "s",
+	"rekey_time", "life_time", "s",
 };
 static const struct lifetime_keys bytes_keys = {
-	"rekey_bytes", "life_bytes", "rand_bytes", " bytes",
+	"rekey_bytes", "life_bytes", " bytes",
 };
 static const struct lifetime_keys packets_keys = {
-	"rekey_packets", "life_packets", "rand_packets", " packets",
+	"rekey_packets", "life_packets", " packets",
 };
 
 static int finish_child(struct parser *p, const struct node *sec,
@@ -1339,11 +1339,11 @@ static int load_child(struct parser *p, const struct node *sec)
 	struct ike_conn *conn = p->conn;
 	struct ike_child *child;
 
-	conn->children = grow(conn->children, &conn->n_children,
-			      sizeof(*child));
-	if (!conn->children)
+	child = grow(conn->children, conn->n_children, sizeof(*child));
+	if (!child)
 		return fail(p, sec->at, "out of memory");
-	child = &conn->children[conn->n_children - 1];
+	conn->children = child;
+	child = &conn->children[conn->n_children++];
 	child->name = strdup(sec->name);
 	if (!child->name)
 		return fail(p, sec->at, "out of memory");
@@ -1461,6 +1461,19 @@ static int check_auth(struct parser *p, const struct node *conn_sec,
 		    certs);
 }
 
+/* An empty list: the one entry %any. */
+static int add_any(struct parser *p, const struct node *sec,
+		   struct ike_conf_hosts *l)
+{
+	if (l->n)
+		return 0;
+	l->v = grow(NULL, 0, sizeof(*l->v));
+	if (!l->v)
+		return fail(p, sec->at, "out of memory");
+	l->n = 1;
+	return 0;
+}
+
 /* strongSwan's IKE SA defaults (vici_config.c config_sn). */
 static void finish_ike_lifetimes(struct ike_conn *c)
 {
@@ -1490,7 +1503,6 @@ static int finish_conn(struct parser *p, const struct node *sec,
 		       const struct node *local, const struct node *remote)
 {
 	struct ike_conn *c = p->conn;
-	struct ike_conf_host any = { 0 };
 	size_t err_off;
 	char msg[256];
 
@@ -1498,16 +1510,9 @@ static int finish_conn(struct parser *p, const struct node *sec,
 	    ike_proposals_parse(&c->proposals, "default", IKE_PROTO_IKE, 0,
 				msg, sizeof(msg), &err_off))
 		return fail(p, sec->at, "%s", msg);
-	if (!c->local_addrs.n) {
-		c->local_addrs.v = grow(NULL, &c->local_addrs.n, sizeof(any));
-		if (!c->local_addrs.v)
-			return fail(p, sec->at, "out of memory");
-	}
-	if (!c->remote_addrs.n) {
-		c->remote_addrs.v = grow(NULL, &c->remote_addrs.n, sizeof(any));
-		if (!c->remote_addrs.v)
-			return fail(p, sec->at, "out of memory");
-	}
+	if (add_any(p, sec, &c->local_addrs) ||
+	    add_any(p, sec, &c->remote_addrs))
+		return -1;
 	finish_ike_lifetimes(c);
 	if (c->if_id && c->interface)
 		return fail(p, find_kid(sec, "interface")->at,
@@ -1530,10 +1535,11 @@ static int load_conn(struct parser *p, const struct node *sec)
 		return fail(p, sec->at, "out of memory");
 	p->conn_nodes = nodes;
 	p->conn_nodes[cfg->n_conns] = sec;
-	cfg->conns = grow(cfg->conns, &cfg->n_conns, sizeof(*c));
-	if (!cfg->conns)
+	c = grow(cfg->conns, cfg->n_conns, sizeof(*c));
+	if (!c)
 		return fail(p, sec->at, "out of memory");
-	c = p->conn = &cfg->conns[cfg->n_conns - 1];
+	cfg->conns = c;
+	c = p->conn = &cfg->conns[cfg->n_conns++];
 	c->name = strdup(sec->name);
 	if (!c->name)
 		return fail(p, sec->at, "out of memory");
@@ -1579,10 +1585,11 @@ static int load_secret(struct parser *p, const struct node *sec)
 	struct ike_config *cfg = p->cfg;
 	struct ike_secret *s;
 
-	cfg->secrets = grow(cfg->secrets, &cfg->n_secrets, sizeof(*s));
-	if (!cfg->secrets)
+	s = grow(cfg->secrets, cfg->n_secrets, sizeof(*s));
+	if (!s)
 		return fail(p, sec->at, "out of memory");
-	s = &cfg->secrets[cfg->n_secrets - 1];
+	cfg->secrets = s;
+	s = &cfg->secrets[cfg->n_secrets++];
 	s->name = strdup(sec->name);
 	if (!s->name)
 		return fail(p, sec->at, "out of memory");

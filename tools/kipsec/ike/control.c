@@ -260,6 +260,31 @@ void ikesa_config_changed(struct ike_daemon *d, struct ike_config *old)
 
 /* ---- kernel events ---- */
 
+/*
+ * A soft expiry of either SA of the CHILD_SA rekeys it; a hard one means
+ * the rekey did not happen in time: the kernel has removed the SA.
+ */
+static void expire_event(struct ike_daemon *d, const struct sa *k)
+{
+	struct ikesa *sa;
+
+	for (sa = d->sas->head; sa; sa = sa->next) {
+		struct child_sa *c = &sa->child;
+
+		if (sa->state != IKESA_ESTABLISHED || !c->installed ||
+		    (k->spi != c->spi_in && k->spi != c->spi_out))
+			continue;
+		if (k->expire_kind == KIPSEC_EXPIRE_KIND_SOFT) {
+			ikesa_rekey_child(d, sa);
+		} else {
+			ike_log("%s: CHILD_SA %s expired before it was rekeyed",
+				sa->conn_name, c->name);
+			ikesa_child_remove(d, sa);
+		}
+		return;
+	}
+}
+
 void ikesa_kernel_event(struct ike_daemon *d,
 			const struct ike_kernel_event *ev)
 {
@@ -267,8 +292,12 @@ void ikesa_kernel_event(struct ike_daemon *d,
 	const struct ike_conn *conn;
 	const struct ike_child *child;
 
+	if (ev->type == IKE_KEV_EXPIRE) {
+		expire_event(d, &ev->sa);
+		return;
+	}
 	if (ev->type != IKE_KEV_ACQUIRE)
-		return;		/* EXPIRE: rekeying is not there yet */
+		return;
 	for (t = d->sas->traps; t; t = t->next) {
 		if (!HAS(&ev->policy, KIPSEC_A_POLICY_TEMPLATE) ||
 		    ev->policy.tmpl.reqid != t->reqid)

@@ -86,6 +86,7 @@ static void ikesa_free(struct ike_daemon *d, struct ikesa *sa)
 	free(sa->msg_r);
 	free(sa->conn_name);
 	ike_kex_free(sa->kex);
+	ike_kex_free(sa->rk_kex);
 	ike_sa_keys_clear(&sa->keys);
 	ike_sk_clear(&sa->sk_out);
 	ike_sk_clear(&sa->sk_in);
@@ -358,8 +359,7 @@ static void handle_response(struct ike_daemon *d, struct ikesa *sa,
 		ikesa_auth_response(d, sa, dg, m);
 		break;
 	case IKE_INFORMATIONAL:
-		if (sa->state == IKESA_DELETING)
-			sa->state = IKESA_DEAD;
+		ikesa_informational_response(d, sa);
 		break;
 	case IKE_CREATE_CHILD_SA:
 		ikesa_create_child_response(d, sa, m);
@@ -536,8 +536,10 @@ uint64_t ikesa_run_timers(struct ike_daemon *d, uint64_t now)
 				  sa->conn_name);
 			sa->state = IKESA_DEAD;
 		}
-		if (sa->state == IKESA_ESTABLISHED)
+		if (sa->state == IKESA_ESTABLISHED) {
 			ikesa_established_timers(d, sa, now);
+			ikesa_rekey_timers(d, sa, now);
+		}
 		if (sa->state == IKESA_DEAD)
 			continue;
 		if (sa->req.buf)
@@ -545,9 +547,29 @@ uint64_t ikesa_run_timers(struct ike_daemon *d, uint64_t now)
 		if (sa->state == IKESA_HALF_OPEN)
 			next = earliest(next, sa->created_at + HALF_OPEN_MS);
 		next = earliest(next, sa->timer_at);
+		next = earliest(next, sa->old_out_deadline);
+		next = earliest(next, sa->rekey_retry_at);
+		next = earliest(next, sa->rekey_ike_at);
 	}
 	reap(d);
 	return next ? next : UINT64_MAX;
+}
+
+/*
+ * The IKE SA is up: DPD counts from now, and the IKE SA is rekeyed after
+ * rekey_time less up to rand_time (strongSwan's default: 4 h, 10 %).
+ */
+void ikesa_established(struct ikesa *sa)
+{
+	uint64_t rekey = sa->conn && sa->conn->rekey_time ?
+			 sa->conn->rekey_time : 4 * 3600;
+	uint64_t jitter = sa->conn && sa->conn->rand_time ?
+			  sa->conn->rand_time : rekey / 10;
+
+	sa->state = IKESA_ESTABLISHED;
+	sa->established_at = sa->last_heard = ike_now_ms();
+	rekey = rekey * 1000 - (jitter ? random() % (jitter * 1000) : 0);
+	sa->rekey_ike_at = sa->established_at + rekey;
 }
 
 /* ---- deleting ---- */

@@ -22,9 +22,22 @@ enum ikesa_state {
 
 #define CHILD_MAX_POLICIES	48
 
+enum ikesa_rekey_kind {
+	IKESA_RK_NONE,
+	IKESA_RK_CHILD,		/* rekeying the CHILD_SA */
+	IKESA_RK_IKE,		/* rekeying the IKE SA */
+	IKESA_RK_DELETE_OLD,	/* the Delete of the old CHILD_SA */
+};
+
+struct sa;
+
 /* A CHILD_SA: a pair of ESP SAs in the kernel and their policies. */
 struct child_sa {
-	bool installed;
+	bool installed;			/* both SAs are in the kernel */
+	bool in_installed;		/* the inbound one is */
+	bool keys_of_initiator;		/* outbound uses KEYMAT's first half */
+	struct sa *out_pending;		/* a rekey responder's outbound SA */
+	uint32_t if_id;
 	char name[64];
 	uint32_t spi_in, spi_out;	/* host order */
 	uint32_t reqid;
@@ -85,8 +98,22 @@ struct ikesa {
 	size_t last_resp_len;
 
 	char peer_id[257];		/* the peer's authenticated identity */
-	struct child_sa child;
+	struct child_sa child;		/* the CHILD_SA in use */
+	struct child_sa rekey;		/* its successor, being negotiated */
+	struct child_sa old;		/* its predecessor, until deleted */
 	struct ike_waiter *waiter;	/* `kipsec up`, until done */
+
+	/* a CREATE_CHILD_SA we initiated (rekey.c) */
+	enum ikesa_rekey_kind rk_kind;
+	struct ike_kex *rk_kex;
+	uint16_t rk_group;
+	uint8_t rk_ni[IKE_NONCE_MAX];
+	size_t rk_ni_len;
+	uint8_t rk_spi[IKE_SPI_LEN];	/* the new IKE SA's, rekeying it */
+	bool pfs_probe;			/* the first rekey checks PFS */
+	uint64_t rekey_ike_at;		/* when to rekey the IKE SA */
+	uint64_t rekey_retry_at;	/* a rekey that must wait */
+	uint64_t old_out_deadline;	/* responder: install out anyway */
 };
 
 /* What `kipsec status` says about a connection that failed last. */
@@ -128,6 +155,7 @@ void ikesa_send_encrypted(struct ike_daemon *d, struct ikesa *sa,
 			  uint8_t exchange, bool response,
 			  struct ike_buf *inner);
 void ikesa_delete(struct ike_daemon *d, struct ikesa *sa);
+void ikesa_established(struct ikesa *sa);
 void ss_to_addr(const struct sockaddr_storage *ss, struct addr *a);
 uint16_t ss_port(const struct sockaddr_storage *ss);
 void ss_set_port(struct sockaddr_storage *ss, uint16_t port);
@@ -150,20 +178,49 @@ void ikesa_auth_response(struct ike_daemon *d, struct ikesa *sa,
 			 const struct ike_dgram *dg, const struct ike_msg *m);
 
 /* child.c */
-int ikesa_child_alloc_spi(struct ike_daemon *d, struct ikesa *sa);
+int ikesa_child_alloc_spi(struct ike_daemon *d, struct ikesa *sa,
+			  struct child_sa *c);
+int ikesa_child_add_sas(struct ike_daemon *d, struct ikesa *sa,
+			struct child_sa *c, const struct ike_kdf_in *in,
+			bool outbound_now, char *why, size_t size);
+int ikesa_child_add_out(struct ike_daemon *d, struct child_sa *c);
+void ikesa_child_del_sas(struct ike_daemon *d, struct ikesa *sa,
+			 struct child_sa *c);
 int ikesa_child_install(struct ike_daemon *d, struct ikesa *sa,
 			char *why, size_t size);
 void ikesa_child_remove(struct ike_daemon *d, struct ikesa *sa);
 void ikesa_child_peer_delete(struct ike_daemon *d, struct ikesa *sa,
 			     const struct ike_pl_delete *del,
 			     struct ike_buf *reply);
+int ikesa_trap_install(struct ike_daemon *d, const struct ike_conn *conn,
+		       const struct ike_child *child);
+void ikesa_trap_remove_all(struct ike_daemon *d);
+
+/* auth.c, shared with rekey.c */
+size_t ikesa_child_offer(const struct ike_child *c, uint32_t spi, bool ke,
+			 struct ike_proposal *out, size_t max);
+size_t ikesa_resolve_ts(const struct ike_ts_cfgs *cfg,
+			const struct sockaddr_storage *host,
+			struct ike_ts *out);
+const struct ike_pl_notify *ikesa_find_notify(const struct ike_msg *m,
+					      uint16_t type);
+const struct ike_pl_notify *ikesa_error_notify(const struct ike_msg *m);
+const char *ikesa_proposals_text(const struct ike_proposal *v, size_t n,
+				 char *buf, size_t size);
+int ikesa_derive_keys(struct ikesa *sa, const uint8_t *gir, size_t gir_len,
+		      const struct ike_prf_alg *old_prf, const uint8_t *old_sk_d,
+		      char *why, size_t size);
+
+/* rekey.c */
 void ikesa_create_child_request(struct ike_daemon *d, struct ikesa *sa,
 				const struct ike_msg *m);
 void ikesa_create_child_response(struct ike_daemon *d, struct ikesa *sa,
 				 const struct ike_msg *m);
-int ikesa_trap_install(struct ike_daemon *d, const struct ike_conn *conn,
-		       const struct ike_child *child);
-void ikesa_trap_remove_all(struct ike_daemon *d);
+void ikesa_rekey_child(struct ike_daemon *d, struct ikesa *sa);
+void ikesa_rekey_ike(struct ike_daemon *d, struct ikesa *sa);
+void ikesa_informational_response(struct ike_daemon *d, struct ikesa *sa);
+void ikesa_rekey_timers(struct ike_daemon *d, struct ikesa *sa,
+			uint64_t now);
 
 /* control.c */
 void ikesa_established_timers(struct ike_daemon *d, struct ikesa *sa,

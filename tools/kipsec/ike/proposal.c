@@ -342,7 +342,8 @@ static int check_ike(const struct pctx *c, struct draft *d)
 
 /*
  * strongSwan drops PRFs from ESP proposals, and so do we. It allows a
- * non-AEAD cipher without integrity; we do not (RFC 8221 section 5).
+ * non-AEAD cipher without integrity; we do not: unauthenticated
+ * encryption is open to active attacks.
  */
 static int check_esp(const struct pctx *c, struct draft *d)
 {

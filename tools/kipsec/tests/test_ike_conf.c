@@ -672,8 +672,6 @@ static const struct bad_conf bad_confs[] = {
 	  "t.conf:8:24: start_action = trap needs one address to initiate to, but remote_addrs is '192.0.2.0/24'" },
 	{ CONN_HEAD "    children {\n      net {\n        life_time = 30m\n      }\n    }\n  }\n}\n",
 	  "t.conf:8:21: life_time (1800s) must be more than rekey_time (3600s, the default)" },
-	{ CONN_HEAD "    children {\n      net {\n        rekey_time = 1h\n        rand_time = 1h\n      }\n    }\n  }\n}\n",
-	  "t.conf:9:21: rand_time (3600s) must be less than rekey_time (3600s)" },
 	{ CONN_HEAD "    children {\n      net {\n        rekey_packets = 100\n        life_packets = 100\n      }\n    }\n  }\n}\n",
 	  "t.conf:9:24: life_packets (100 packets) must be more than rekey_packets (100 packets)" },
 	{ CONN_HEAD "    children {\n      net {\n        local_ts = 10.0.0.0/8\n        remote_ts = 2001:db8::/32\n      }\n    }\n  }\n}\n",
