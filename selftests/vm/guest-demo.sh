@@ -7,7 +7,10 @@
 # VM's initial network namespace, which is fresh on every boot; then a live
 # tunnel between two namespaces joined by a veth pair, each with a kipsec
 # interface and manually keyed AES-GCM SAs (random keys): a ping, a short
-# iperf3 TCP run, the counters and a tcpdump of the ESP on the wire.
+# iperf3 TCP run, the counters and a tcpdump of the ESP on the wire. Last,
+# the main job: kipsec's IKE daemon and strongSwan's charon negotiate a
+# tunnel through a kipsec interface, traffic crosses it, and `kipsec
+# status` shows the IKE and CHILD SAs.
 #
 # A step that should succeed and fails (the ping and iperf3 through the
 # tunnel included), or one that should be refused and is not, is reported
@@ -268,6 +271,132 @@ done
 section "Deleting the namespaces takes their links, SAs and policies with them"
 run ip netns del "$W"
 run ip netns del "$E"
+
+# ------------------------------------------------------------ IKE with charon
+# kipsec's IKE daemon in namespace moon, strongSwan's charon (native XFRM)
+# in sun: they negotiate the tunnel (PSK, IKE AES-256/SHA-256/MODP-2048,
+# ESP AES-GCM with PFS over ECP-256) and kipsec installs its CHILD_SA,
+# bound to moon's kipsec interface ipsec0. Configs: selftests/demo/.
+M=moon S=sun
+IKE=$T/ike
+CHARON_PID='' IKED_PID=''
+ike_cleanup() {
+	[ -n "$IKED_PID" ] && kill "$IKED_PID" 2>/dev/null
+	[ -n "$CHARON_PID" ] && kill "$CHARON_PID" 2>/dev/null
+	wait 2>/dev/null
+	ip netns del "$M" 2>/dev/null
+	ip netns del "$S" 2>/dev/null
+	tunnel_cleanup
+}
+trap ike_cleanup EXIT
+mkdir -p "$IKE"/swanctl/{x509,x509ca,private,rsa,ecdsa,pkcs8,pkcs12,x509crl,pubkey,conf.d}
+sed "s|@DIR@|$IKE|g" selftests/demo/sun-strongswan.conf >"$IKE/strongswan.conf"
+cp selftests/demo/sun-swanctl.conf "$IKE/swanctl/swanctl.conf"
+swanctl_sun() {
+	ip netns exec "$S" env STRONGSWAN_CONF="$IKE/strongswan.conf" \
+		SWANCTL_DIR="$IKE/swanctl" swanctl "$@"
+}
+# the control socket is a file: reachable from any namespace
+kctl() { kipsec --control "$IKE/ike.sock" "$@"; }
+child_spi() {	# spi_in|spi_out of moon's CHILD_SA
+	kctl -j status | jq -r ".ike_sas[0].child_sas[0].$1"
+}
+ike_up() {
+	kctl -j status | jq -e '.ike_sas[0].state == "ESTABLISHED" and
+				.ike_sas[0].child_sas[0].state == "INSTALLED"'
+}
+# (grep -c, not -q: an early exit would kill the writer, and pipefail
+# would report that)
+charon_has_spi() { [ "$(swanctl_sun --list-sas --raw | grep -c "spi-in=${1#0x}")" -gt 0 ]; }
+charon_no_sa() { [ "$(swanctl_sun --list-sas --raw | grep -c ESTABLISHED)" = 0 ]; }
+on_wire() { [ "$(tcpdump -n -r "$IKE/wire.pcap" 2>/dev/null | grep -c "ESP(spi=$1")" -gt 0 ]; }
+
+section "IKE: kipsec's daemon in $M, strongSwan's charon in $S"
+run ip netns add "$M"
+run ip netns add "$S"
+run ip link add eth0 netns "$M" type veth peer name eth0 netns "$S"
+run ip -n "$M" addr add 192.168.0.1/24 dev eth0
+run ip -n "$S" addr add 192.168.0.2/24 dev eth0
+run ip -n "$M" link set eth0 up
+run ip -n "$S" link set eth0 up
+for ns in "$M:10.1.0.1" "$S:10.2.0.1"; do
+	run ip -n "${ns%:*}" link add lan0 type dummy
+	run ip -n "${ns%:*}" addr add "${ns#*:}/16" dev lan0
+	run ip -n "${ns%:*}" link set lan0 up
+done
+echo "moon routes 10.2.0.0/16 into its kipsec interface; sun (policy-based XFRM) over eth0:"
+run kipsec -n "$M" link add ipsec0 underlay eth0
+run ip -n "$M" link set ipsec0 up
+run ip -n "$M" route add 10.2.0.0/16 dev ipsec0 src 10.1.0.1
+run ip -n "$S" route add 10.1.0.0/16 via 192.168.0.1 src 10.2.0.1
+
+section "Start charon in $S and kipsec ike in $M"
+show "ip netns exec $S charon-systemd &"
+ip netns exec "$S" env STRONGSWAN_CONF="$IKE/strongswan.conf" \
+	/usr/sbin/charon-systemd >"$IKE/charon.out" 2>&1 &
+CHARON_PID=$!
+wait_for 30 test -S "$IKE/charon.vici" ||
+	{ echo "demo: FAILED: charon did not start"; failed=1; }
+run swanctl_sun --load-all
+run cat selftests/demo/moon.conf
+run kipsec ike --check selftests/demo/moon.conf
+show "ip netns exec $M kipsec ike --config selftests/demo/moon.conf --control $IKE/ike.sock &"
+ip netns exec "$M" kipsec ike --config selftests/demo/moon.conf \
+	--control "$IKE/ike.sock" >"$IKE/kipsec-ike.log" 2>&1 &
+IKED_PID=$!
+wait_for 30 test -S "$IKE/ike.sock" ||
+	{ echo "demo: FAILED: kipsec ike did not start: $(cat "$IKE/kipsec-ike.log")"; failed=1; }
+
+section "kipsec up: IKE_SA_INIT, IKE_AUTH, then a CHILD_SA rekey that proves PFS"
+show "ip netns exec $M tcpdump -Z root -n -U -i eth0 -w $IKE/wire.pcap ip &"
+ip netns exec "$M" tcpdump -Z root -n -U -i eth0 -w "$IKE/wire.pcap" ip 2>"$IKE/tcpdump.err" &
+CAP_PID=$!
+wait_for 20 grep -q "listening on" "$IKE/tcpdump.err"
+run timeout 90 kipsec --control "$IKE/ike.sock" up sun
+run ip netns exec "$M" ping -n -c 3 -i 0.2 -W 5 10.2.0.1
+show "ip netns exec $S iperf3 -s -1 -B 10.2.0.1 &"
+ip netns exec "$S" iperf3 -s -1 -B 10.2.0.1 >"$IKE/iperf3-server.out" 2>&1 &
+SRV_PID=$!
+wait_for 20 bash -c "ip netns exec $S ss -Hltn 'sport = :5201' | grep -q 5201"
+run timeout 60 ip netns exec "$M" iperf3 -c 10.2.0.1 -B 10.1.0.1 -t 3 -f m --connect-timeout 10000
+wait_for 5 bash -c "! kill -0 $SRV_PID" || kill "$SRV_PID" 2>/dev/null
+wait "$SRV_PID" 2>/dev/null
+SRV_PID=
+sleep 0.5
+kill -INT "$CAP_PID" 2>/dev/null
+wait "$CAP_PID" 2>/dev/null
+CAP_PID=
+
+section "What each side says: kipsec status, charon's swanctl --list-sas, the kernel's SAs"
+run kctl status
+run kctl -j status
+run swanctl_sun --list-sas
+run kipsec -n "$M" -s sa show
+run ip -n "$M" -s link show ipsec0
+SPI_IN=$(child_spi spi_in)
+SPI_OUT=$(child_spi spi_out)
+echo
+echo "The wire: IKE on UDP 500, then ESP with the CHILD_SA's SPIs ($SPI_OUT out, $SPI_IN back):"
+tcpdump -n -r "$IKE/wire.pcap" 2>/dev/null | grep -E "isakmp|ESP" | awk '{ $1 = ""; print }' | uniq -c | head -n 20
+check "kipsec status: the IKE SA is ESTABLISHED and its CHILD_SA INSTALLED" ike_up
+check "charon has the same CHILD_SA (its spi-in is our spi_out, $SPI_OUT)" \
+	charon_has_spi "$SPI_OUT"
+check "ESP with our outbound SPI on the wire" on_wire "$SPI_OUT"
+check "ESP with our inbound SPI on the wire" on_wire "$SPI_IN"
+
+section "kipsec down: the Delete reaches charon, both sides remove their SAs"
+run kctl down sun
+wait_for 10 charon_no_sa
+run swanctl_sun --list-sas
+check "charon has no IKE SA left" charon_no_sa
+echo
+echo "kipsec ike's log:"
+cat "$IKE/kipsec-ike.log"
+kill "$IKED_PID" "$CHARON_PID" 2>/dev/null
+wait "$IKED_PID" "$CHARON_PID" 2>/dev/null
+IKED_PID='' CHARON_PID=''
+run ip netns del "$M"
+run ip netns del "$S"
 
 section "Unload: the remaining link, SAs and policies go with the module"
 run rmmod kipsec

@@ -896,6 +896,8 @@ void ikesa_init_request(struct ike_daemon *d, const struct ike_dgram *dg,
 				  0);
 		return;
 	}
+	if (!ikesa_cookie_check(d, dg, m))
+		return;
 	if (ike_proposal_select(conn->proposals.v, conn->proposals.n,
 				m->sa.prop, m->sa.n_prop, 0, &chosen, &mm)) {
 		ike_mismatch_format(&mm, conn->proposals.v, conn->proposals.n,

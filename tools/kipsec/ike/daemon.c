@@ -628,6 +628,9 @@ static int ike_run(struct args *a, const struct opts *o)
 		.udp = { { -1, -1 }, { -1, -1 } },
 		.ctl = -1,
 		.epfd = -1,
+		/* 2, 4, 8, 16, 32 s: 62 s to give up (section 2.4) */
+		.retransmit_tries = 5,
+		.retransmit_ms = 2000,
 	};
 	const char *control = o->control ? o->control : IKE_CONTROL_DEFAULT;
 	const char *w, *check = NULL;
@@ -644,6 +647,10 @@ static int ike_run(struct args *a, const struct opts *o)
 			d.debug = true;
 		else if (!strcmp(w, "--check"))
 			check = arg_value(a, w);
+		else if (!strcmp(w, "--retransmit-tries"))
+			d.retransmit_tries = arg_u32(a, w);
+		else if (!strcmp(w, "--retransmit-timeout"))
+			d.retransmit_ms = arg_u32(a, w);
 		else
 			unknown_keyword(a, w);
 	}
@@ -662,6 +669,7 @@ static int ike_run(struct args *a, const struct opts *o)
 static void ike_usage(FILE *f)
 {
 	fputs("Usage: kipsec ike [--config FILE] [--control SOCKET] [--debug]\n"
+	      "                  [--retransmit-tries N] [--retransmit-timeout MS]\n"
 	      "       kipsec ike --check FILE\n"
 	      "The IKE daemon, in the foreground (default config "
 	      IKE_CONFIG_DEFAULT ",\n"

@@ -32,6 +32,9 @@ struct ike_daemon {
 	int ctl;		/* the listening control socket */
 	int epfd;
 	bool debug;
+	/* retransmissions: after retransmit_ms, then doubling, this often */
+	unsigned int retransmit_tries;
+	unsigned int retransmit_ms;
 	struct ikesa_table *sas;
 };
 

@@ -16,9 +16,6 @@
 #include "crypto.h"
 #include "ikesa_int.h"
 
-/* Retransmissions: 2 s, then doubling, 5 times (RFC 7296 section 2.4). */
-#define RETRANSMIT_FIRST_MS	2000
-#define RETRANSMIT_TRIES	5
 #define HALF_OPEN_MS		30000
 
 struct ikesa_table *ikesa_table_new(void)
@@ -231,7 +228,7 @@ void ikesa_send_request(struct ike_daemon *d, struct ikesa *sa,
 	sa->req.id = sa->next_id++;
 	sa->req.exchange = exchange;
 	sa->req.tries = 0;
-	sa->req.next_at = ike_now_ms() + RETRANSMIT_FIRST_MS;
+	sa->req.next_at = ike_now_ms() + d->retransmit_ms;
 	buf->p = NULL;
 	transmit(d, sa, sa->req.buf, sa->req.len);
 }
@@ -493,21 +490,50 @@ void ikesa_input(struct ike_daemon *d, const struct ike_dgram *dg)
 
 /* ---- timers ---- */
 
+/*
+ * A peer that stopped answering an established IKE SA is dead (RFC 7296
+ * section 2.4): its CHILD_SA goes with it, then dpd_action says whether
+ * to wait for traffic (trap: the trap policies are still there), start
+ * again (restart) or nothing (clear).
+ */
+static void peer_dead(struct ike_daemon *d, struct ikesa *sa)
+{
+	const struct ike_child *c = sa->child_cfg;
+	const struct ike_conn *conn = sa->conn;
+
+	ikesa_child_remove(d, sa);
+	if (!c || !conn)
+		return;
+	if (c->dpd_action == IKE_CONF_ACTION_START) {
+		ike_log("%s: dpd_action = restart: initiating again",
+			sa->conn_name);
+		ikesa_initiate(d, conn, c, NULL);
+	} else if (c->dpd_action == IKE_CONF_ACTION_TRAP) {
+		ike_log("%s: dpd_action = trap: waiting for traffic",
+			sa->conn_name);
+	}
+}
+
 static void retransmit(struct ike_daemon *d, struct ikesa *sa, uint64_t now)
 {
 	const char *what = ike_exchange_name(sa->req.exchange);
+	bool established = sa->state == IKESA_ESTABLISHED;
 
-	if (sa->req.tries == RETRANSMIT_TRIES) {
+	if ((unsigned int)sa->req.tries >= d->retransmit_tries) {
 		char to[80];
 
-		ikesa_fail(d, sa, "%s: no answer from %s after %d retransmissions: the peer is unreachable or not running IKE there",
+		ikesa_fail(d, sa, "%s: no answer from %s after %d retransmissions: %s",
 			   what ? what : "request",
 			   ss_format(&sa->remote, to, sizeof(to)),
-			   RETRANSMIT_TRIES);
+			   d->retransmit_tries,
+			   established ? "the peer is dead (DPD), the SAs go" :
+			   "the peer is unreachable or not running IKE there");
+		if (established)
+			peer_dead(d, sa);
 		return;
 	}
 	sa->req.tries++;
-	sa->req.next_at = now + ((uint64_t)RETRANSMIT_FIRST_MS << sa->req.tries);
+	sa->req.next_at = now + ((uint64_t)d->retransmit_ms << sa->req.tries);
 	ike_debug(d, "%s: retransmitting %s request %u (%d)", sa->conn_name,
 		  what ? what : "?", sa->req.id, sa->req.tries);
 	transmit(d, sa, sa->req.buf, sa->req.len);

@@ -11,6 +11,10 @@
 #include "ikesa.h"
 #include "msg.h"
 
+struct ike_ts_cfgs;
+struct ike_child;
+struct ike_conn;
+
 enum ikesa_state {
 	IKESA_INIT_SENT,	/* initiator: IKE_SA_INIT request out */
 	IKESA_AUTH_SENT,	/* initiator: IKE_AUTH request out */
@@ -138,6 +142,10 @@ struct ikesa_table {
 	struct ikesa_note *notes;
 	struct ikesa_trap *traps;
 	uint32_t next_reqid;
+	/* cookies (cookie.c) */
+	uint8_t cookie_secret[IKE_NONCE_LEN], cookie_old[IKE_NONCE_LEN];
+	uint32_t cookie_version;
+	uint64_t cookie_rotated_at;
 };
 
 /* ikesa.c */
@@ -221,6 +229,10 @@ void ikesa_rekey_ike(struct ike_daemon *d, struct ikesa *sa);
 void ikesa_informational_response(struct ike_daemon *d, struct ikesa *sa);
 void ikesa_rekey_timers(struct ike_daemon *d, struct ikesa *sa,
 			uint64_t now);
+
+/* cookie.c */
+bool ikesa_cookie_check(struct ike_daemon *d, const struct ike_dgram *dg,
+			const struct ike_msg *m);
 
 /* control.c */
 void ikesa_established_timers(struct ike_daemon *d, struct ikesa *sa,
