@@ -608,6 +608,7 @@ void ikesa_init_response(struct ike_daemon *d, struct ikesa *sa,
 			   sa->msg_r ? why : "out of memory");
 		return;
 	}
+	ikesa_keylog(d, sa);
 	detect_nat(sa, m, dg);
 	if (sa->nat_here || sa->nat_there) {
 		/* from now on IKE and ESP go over UDP 4500 */
@@ -952,6 +953,7 @@ void ikesa_init_request(struct ike_daemon *d, const struct ike_dgram *dg,
 		sa->state = IKESA_DEAD;
 		return;
 	}
+	ikesa_keylog(d, sa);
 	detect_nat(sa, m, dg);
 	ike_debug(d, "%s: IKE_SA_INIT from %s: chose %s", conn->name, from,
 		  ike_proposal_format(&chosen, why, sizeof(why)));

@@ -11,6 +11,7 @@
 
 #include "conf.h"
 #include "ikesa_int.h"
+#include "keylog.h"
 
 #define DEFAULT_REKEY_S		3600	/* strongSwan's: 1 h, life 110 % */
 #define DEFAULT_REPLAY		32
@@ -350,6 +351,26 @@ static int child_keys(const struct ikesa *sa, const struct child_sa *c,
 	return 0;
 }
 
+/* Wireshark's esp_sa, with --wireshark-keys: one line per kernel SA. */
+static void child_keylog(struct ike_daemon *d, const struct child_sa *c,
+			 const struct sa *k)
+{
+	uint16_t keybits = 0;
+	int ret;
+
+	if (!d->keylog_dir)
+		return;
+	transform_id(&c->prop, IKE_TR_ENCR, &keybits);
+	ret = ike_keylog_esp(d->keylog_dir, k->src.family, k->src.bytes,
+			     k->dst.bytes, k->spi, k->crypt.id, keybits,
+			     k->crypt.key, k->crypt.key_len,
+			     HAS(k, KIPSEC_A_SA_AUTH) ? k->auth.id :
+							IKE_INTEG_NONE,
+			     k->auth.key, k->auth.key_len);
+	if (ret)
+		ike_log("writing the Wireshark ESP keys: %s", strerror(-ret));
+}
+
 /*
  * The kernel SAs of c: the inbound one always, the outbound one now or
  * later (a rekey responder waits for the old SA's Delete: until then the
@@ -381,6 +402,8 @@ int ikesa_child_add_sas(struct ike_daemon *d, struct ikesa *sa,
 	child_sa_of(sa, c, false, &keys, &k);
 	child_sa_of(sa, c, true, &keys, out);
 	ike_child_keys_clear(&keys);
+	child_keylog(d, c, &k);
+	child_keylog(d, c, out);
 	if (ike_kernel_sa_add(&d->kernel, &k)) {
 		snprintf(why, size, "%s", d->kernel.err);
 		goto out;

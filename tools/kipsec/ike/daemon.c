@@ -647,6 +647,8 @@ static int ike_run(struct args *a, const struct opts *o)
 			d.debug = true;
 		else if (!strcmp(w, "--check"))
 			check = arg_value(a, w);
+		else if (!strcmp(w, "--wireshark-keys"))
+			d.keylog_dir = arg_value(a, w);
 		else if (!strcmp(w, "--retransmit-tries"))
 			d.retransmit_tries = arg_u32(a, w);
 		else if (!strcmp(w, "--retransmit-timeout"))
@@ -670,6 +672,7 @@ static void ike_usage(FILE *f)
 {
 	fputs("Usage: kipsec ike [--config FILE] [--control SOCKET] [--debug]\n"
 	      "                  [--retransmit-tries N] [--retransmit-timeout MS]\n"
+	      "                  [--wireshark-keys DIR]\n"
 	      "       kipsec ike --check FILE\n"
 	      "The IKE daemon, in the foreground (default config "
 	      IKE_CONFIG_DEFAULT ",\n"

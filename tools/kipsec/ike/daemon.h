@@ -32,6 +32,7 @@ struct ike_daemon {
 	int ctl;		/* the listening control socket */
 	int epfd;
 	bool debug;
+	const char *keylog_dir;	/* Wireshark's key files go there */
 	/* retransmissions: after retransmit_ms, then doubling, this often */
 	unsigned int retransmit_tries;
 	unsigned int retransmit_ms;

@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "crypto.h"
 #include "ikesa_int.h"
+#include "keylog.h"
 
 #define HALF_OPEN_MS		30000
 
@@ -596,6 +597,30 @@ void ikesa_established(struct ikesa *sa)
 	sa->established_at = sa->last_heard = ike_now_ms();
 	rekey = rekey * 1000 - (jitter ? random() % (jitter * 1000) : 0);
 	sa->rekey_ike_at = sa->established_at + rekey;
+}
+
+/* Wireshark's ikev2_decryption_table, with --wireshark-keys. */
+void ikesa_keylog(struct ike_daemon *d, const struct ikesa *sa)
+{
+	uint16_t encr = 0, keybits = 0, integ = IKE_INTEG_NONE;
+	size_t i;
+	int ret;
+
+	if (!d->keylog_dir)
+		return;
+	for (i = 0; i < sa->prop.n_tr; i++) {
+		if (sa->prop.tr[i].type == IKE_TR_ENCR) {
+			encr = sa->prop.tr[i].id;
+			keybits = sa->prop.tr[i].keylen;
+		} else if (sa->prop.tr[i].type == IKE_TR_INTEG) {
+			integ = sa->prop.tr[i].id;
+		}
+	}
+	ret = ike_keylog_ike(d->keylog_dir, sa->spi_i, sa->spi_r, &sa->keys,
+			     encr, keybits, integ);
+	if (ret)
+		ike_log("%s: writing the Wireshark keys: %s", sa->conn_name,
+			strerror(-ret));
 }
 
 /* ---- deleting ---- */

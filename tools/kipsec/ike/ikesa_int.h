@@ -164,6 +164,7 @@ void ikesa_send_encrypted(struct ike_daemon *d, struct ikesa *sa,
 			  struct ike_buf *inner);
 void ikesa_delete(struct ike_daemon *d, struct ikesa *sa);
 void ikesa_established(struct ikesa *sa);
+void ikesa_keylog(struct ike_daemon *d, const struct ikesa *sa);
 void ss_to_addr(const struct sockaddr_storage *ss, struct addr *a);
 uint16_t ss_port(const struct sockaddr_storage *ss);
 void ss_set_port(struct sockaddr_storage *ss, uint16_t port);

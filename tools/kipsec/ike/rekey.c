@@ -490,6 +490,7 @@ static struct ikesa *successor_sa(struct ike_daemon *d, struct ikesa *old,
 		sa->state = IKESA_DEAD;
 		return NULL;
 	}
+	ikesa_keylog(d, sa);
 	sa->child_cfg = old->child_cfg;
 	sa->local = old->local;
 	sa->remote = old->remote;
