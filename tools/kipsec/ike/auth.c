@@ -12,13 +12,12 @@
 #include <linux/kipsec.h>
 #include <openssl/crypto.h>
 
+#include "cert.h"
 #include "conf.h"
 #include "ikesa_int.h"
 #include "proposal.h"
 #include "ts.h"
 
-#define ID_MAX		256
-#define OCTETS_MAX	(IKE_MSG_MAX + IKE_NONCE_MAX + IKE_PRF_OUT_MAX)
 
 /* ---- small helpers ---- */
 
@@ -98,130 +97,6 @@ const char *ikesa_proposals_text(const struct ike_proposal *v, size_t n,
 		len += snprintf(buf + len, size - len, "%s%s", i ? ", " : "",
 				ike_proposal_format(&v[i], one, sizeof(one)));
 	return buf;
-}
-
-/* ---- identities ---- */
-
-/*
- * An identity as the configuration writes it: an address, "@fqdn" or
- * "fqdn", "user@fqdn"; none means our IKE address. data must hold ID_MAX.
- */
-static void id_from_conf(const char *s, const struct sockaddr_storage *addr,
-			 struct ike_pl_id *id, uint8_t *data)
-{
-	struct addr a;
-	size_t len;
-
-	if (!s) {
-		ss_to_addr(addr, &a);
-		s = NULL;
-	} else if (parse_addr(s, &a)) {
-		a.family = 0;
-	}
-	if (a.family) {
-		id->type = a.family == AF_INET ? IKE_ID_IPV4_ADDR :
-						 IKE_ID_IPV6_ADDR;
-		len = a.family == AF_INET ? 4 : 16;
-		memcpy(data, a.bytes, len);
-		id->data = (struct ike_bytes){ data, len };
-		return;
-	}
-	if (s[0] == '@')
-		s++;
-	id->type = strchr(s, '@') ? IKE_ID_RFC822_ADDR : IKE_ID_FQDN;
-	len = strnlen(s, ID_MAX);
-	memcpy(data, s, len);
-	id->data = (struct ike_bytes){ data, len };
-}
-
-/* The identity as text: for PSK lookup, logs and the status. */
-static const char *id_text(const struct ike_pl_id *id, char *buf, size_t size)
-{
-	struct addr a = { 0 };
-	size_t i, n;
-
-	switch (id->type) {
-	case IKE_ID_IPV4_ADDR:
-	case IKE_ID_IPV6_ADDR:
-		n = id->type == IKE_ID_IPV4_ADDR ? 4 : 16;
-		if (id->data.len != n)
-			break;
-		a.family = n == 4 ? AF_INET : AF_INET6;
-		memcpy(a.bytes, id->data.p, n);
-		return format_addr(&a, buf, size);
-	case IKE_ID_FQDN:
-	case IKE_ID_RFC822_ADDR:
-		n = id->data.len < size - 1 ? id->data.len : size - 1;
-		for (i = 0; i < n; i++) {
-			uint8_t c = id->data.p[i];
-
-			buf[i] = c >= 0x20 && c < 0x7f ? c : '?';
-		}
-		buf[n] = '\0';
-		return buf;
-	}
-	n = snprintf(buf, size, "id type %u (", id->type);
-	for (i = 0; i < id->data.len && n + 3 < size; i++)
-		n += snprintf(buf + n, size - n, "%02x", id->data.p[i]);
-	snprintf(buf + n, size - n, ")");
-	return buf;
-}
-
-/* ID' of section 2.15: the ID payload's body from the ID Type on. */
-static size_t id_body(const struct ike_pl_id *id, uint8_t *out)
-{
-	out[0] = id->type;
-	out[1] = out[2] = out[3] = 0;
-	memcpy(out + 4, id->data.p, id->data.len);
-	return 4 + id->data.len;
-}
-
-static const char *local_id_text(const struct ikesa *sa, char *buf,
-				 size_t size)
-{
-	uint8_t data[ID_MAX];
-	struct ike_pl_id id;
-
-	id_from_conf(sa->conn->local.id, &sa->local, &id, data);
-	return id_text(&id, buf, size);
-}
-
-/* The AUTH value one end must send: its PSK over its signed octets. */
-static int psk_auth_value(struct ike_daemon *d, struct ikesa *sa,
-			  bool of_initiator, const struct ike_pl_id *id,
-			  const struct ike_secret *psk, uint8_t *auth)
-{
-	static uint8_t octets[OCTETS_MAX];
-	uint8_t body[4 + ID_MAX];
-	size_t blen = id_body(id, body);
-	ssize_t n;
-
-	(void)d;
-	if (of_initiator)
-		n = ike_auth_octets(sa->prf, sa->keys.sk_pi, sa->msg_i,
-				    sa->msg_i_len, sa->nr, sa->nr_len, body,
-				    blen, octets, sizeof(octets));
-	else
-		n = ike_auth_octets(sa->prf, sa->keys.sk_pr, sa->msg_r,
-				    sa->msg_r_len, sa->ni, sa->ni_len, body,
-				    blen, octets, sizeof(octets));
-	if (n < 0)
-		return -1;
-	return ike_psk_auth(sa->prf, psk->key, psk->key_len, octets, n, auth);
-}
-
-static int psk_auth_check(struct ike_daemon *d, struct ikesa *sa,
-			  bool of_initiator, const struct ike_pl_id *id,
-			  const struct ike_secret *psk,
-			  const struct ike_pl_auth *auth)
-{
-	uint8_t want[IKE_PRF_OUT_MAX];
-
-	if (auth->method != IKE_AUTH_PSK ||
-	    auth->data.len != sa->prf->out_len ||
-	    psk_auth_value(d, sa, of_initiator, id, psk, want))
-		return -1;
-	return CRYPTO_memcmp(want, auth->data.p, sa->prf->out_len) ? -1 : 0;
 }
 
 /* ---- keys ---- */
@@ -368,6 +243,28 @@ static void detect_nat(struct ikesa *sa, const struct ike_msg *m,
 			ss_format(&dg->remote, buf, sizeof(buf)));
 }
 
+/* RFC 7427: the hashes we verify signatures with, and the peer's. */
+static void put_hash_algorithms(struct ike_buf *b)
+{
+	size_t len;
+	const uint8_t *data = ike_sig_hashes(&len);
+
+	ike_put_notify(b, &(struct ike_pl_notify){
+		.type = IKE_N_SIGNATURE_HASH_ALGORITHMS, .data = { data, len } });
+}
+
+static void peer_hash_algorithms(struct ikesa *sa, const struct ike_msg *m)
+{
+	const struct ike_pl_notify *n =
+		ikesa_find_notify(m, IKE_N_SIGNATURE_HASH_ALGORITHMS);
+
+	if (!n || n->data.len > sizeof(sa->peer_hashes))
+		return;
+	memcpy(sa->peer_hashes, n->data.p, n->data.len);
+	sa->peer_hashes_len = n->data.len;
+	sa->peer_hashes_seen = true;
+}
+
 /* ---- the initiator ---- */
 
 static int local_for(const struct sockaddr_storage *remote,
@@ -464,6 +361,7 @@ static void send_init(struct ike_daemon *d, struct ikesa *sa)
 	ike_put_nonce(&b, &(struct ike_bytes){ sa->ni, sa->ni_len });
 	put_natd(&b, sa, IKE_N_NAT_DETECTION_SOURCE_IP, &sa->local);
 	put_natd(&b, sa, IKE_N_NAT_DETECTION_DESTINATION_IP, &sa->remote);
+	put_hash_algorithms(&b);
 	if (ike_msg_finish(&b)) {
 		ike_buf_free(&b);
 		ikesa_fail(d, sa, "IKE_SA_INIT: out of memory");
@@ -610,6 +508,7 @@ void ikesa_init_response(struct ike_daemon *d, struct ikesa *sa,
 	}
 	ikesa_keylog(d, sa);
 	detect_nat(sa, m, dg);
+	peer_hash_algorithms(sa, m);
 	if (sa->nat_here || sa->nat_there) {
 		/* from now on IKE and ESP go over UDP 4500 */
 		ss_set_port(&sa->local, IKE_NATT_PORT);
@@ -657,53 +556,20 @@ size_t ikesa_resolve_ts(const struct ike_ts_cfgs *cfg,
 	return i;
 }
 
-static const struct ike_secret *psk_for(struct ike_daemon *d,
-					 const struct ikesa *sa,
-					 const char *peer_id)
-{
-	char local[ID_MAX + 1];
-
-	return ike_config_find_psk(d->conf, local_id_text(sa, local,
-							  sizeof(local)),
-				   peer_id);
-}
-
 static void send_auth(struct ike_daemon *d, struct ikesa *sa)
 {
 	static struct ike_proposal offer[IKE_MAX_PROPOSALS];
-	uint8_t idd[ID_MAX], ridd[ID_MAX], authv[IKE_PRF_OUT_MAX];
 	const struct ike_child *c = sa->child_cfg;
 	struct ike_ts tsi[IKE_MAX_TS], tsr[IKE_MAX_TS];
-	const struct ike_secret *psk;
 	struct ike_buf inner = { 0 };
-	struct ike_pl_id id, rid;
-	char rtext[ID_MAX + 1];
+	char why[1024];
 	size_t n;
 
-	id_from_conf(sa->conn->local.id, &sa->local, &id, idd);
-	rtext[0] = '\0';
-	if (sa->conn->remote.id) {
-		id_from_conf(sa->conn->remote.id, &sa->remote, &rid, ridd);
-		id_text(&rid, rtext, sizeof(rtext));
-	}
-	psk = psk_for(d, sa, sa->conn->remote.id ? rtext : NULL);
-	if (sa->conn->local.auth != IKE_CONF_AUTH_PSK) {
-		ikesa_fail(d, sa, "IKE_AUTH: only auth = psk is implemented so far");
+	if (ikesa_put_auth(d, sa, NULL, &inner, why, sizeof(why))) {
+		ike_buf_free(&inner);
+		ikesa_fail(d, sa, "IKE_AUTH: %s", why);
 		return;
 	}
-	if (!psk) {
-		ikesa_fail(d, sa, "IKE_AUTH: no PSK in secrets for our id and the peer's");
-		return;
-	}
-	if (psk_auth_value(d, sa, true, &id, psk, authv)) {
-		ikesa_fail(d, sa, "IKE_AUTH: cannot compute our AUTH");
-		return;
-	}
-	ike_put_id(&inner, IKE_PL_IDI, &id);
-	if (sa->conn->remote.id)
-		ike_put_id(&inner, IKE_PL_IDR, &rid);
-	ike_put_auth(&inner, &(struct ike_pl_auth){
-		IKE_AUTH_PSK, { authv, sa->prf->out_len } });
 	if (c) {
 		if (ikesa_child_alloc_spi(d, sa, &sa->child)) {
 			ike_buf_free(&inner);
@@ -863,6 +729,8 @@ static void init_answer(struct ike_daemon *d, struct ikesa *sa)
 	ike_put_nonce(&b, &(struct ike_bytes){ sa->nr, sa->nr_len });
 	put_natd(&b, sa, IKE_N_NAT_DETECTION_SOURCE_IP, &sa->local);
 	put_natd(&b, sa, IKE_N_NAT_DETECTION_DESTINATION_IP, &sa->remote);
+	put_hash_algorithms(&b);
+	ikesa_put_certreq(d, sa, &b);
 	if (n < 0 || ike_msg_finish(&b)) {
 		ike_buf_free(&b);
 		sa->state = IKESA_DEAD;
@@ -955,6 +823,7 @@ void ikesa_init_request(struct ike_daemon *d, const struct ike_dgram *dg,
 	}
 	ikesa_keylog(d, sa);
 	detect_nat(sa, m, dg);
+	peer_hash_algorithms(sa, m);
 	ike_debug(d, "%s: IKE_SA_INIT from %s: chose %s", conn->name, from,
 		  ike_proposal_format(&chosen, why, sizeof(why)));
 	init_answer(d, sa);
@@ -1043,14 +912,13 @@ static uint16_t child_choose(struct ike_daemon *d, struct ikesa *sa,
 }
 
 static void auth_refuse(struct ike_daemon *d, struct ikesa *sa,
-			const char *fmt, const char *a, const char *b)
+			const char *why)
 {
 	struct ike_buf inner = { 0 };
 	char from[80];
 
-	ike_log("%s: IKE_AUTH from %s: we refused (AUTHENTICATION_FAILED): ",
-		sa->conn_name, ss_format(&sa->remote, from, sizeof(from)));
-	ike_log(fmt, a, b);
+	ike_log("%s: IKE_AUTH from %s: we refused (AUTHENTICATION_FAILED): %s",
+		sa->conn_name, ss_format(&sa->remote, from, sizeof(from)), why);
 	ike_put_notify(&inner, &(struct ike_pl_notify){
 		.type = IKE_N_AUTHENTICATION_FAILED });
 	ikesa_send_encrypted(d, sa, IKE_AUTH, true, &inner);
@@ -1060,13 +928,9 @@ static void auth_refuse(struct ike_daemon *d, struct ikesa *sa,
 void ikesa_auth_request(struct ike_daemon *d, struct ikesa *sa,
 			const struct ike_dgram *dg, const struct ike_msg *m)
 {
-	uint8_t idd[ID_MAX], authv[IKE_PRF_OUT_MAX];
-	char peer[ID_MAX + 1], ours[ID_MAX + 1], want[ID_MAX + 1];
-	char why[2048], name[32];
-	const struct ike_secret *psk;
+	char peer[IKE_DN_MAX], why[2048], name[32];
 	struct ike_buf inner = { 0 };
 	struct ike_proposal reply;
-	struct ike_pl_id id;
 	uint16_t child_err;
 	uint32_t be;
 
@@ -1079,46 +943,18 @@ void ikesa_auth_request(struct ike_daemon *d, struct ikesa *sa,
 		sa->state = IKESA_DEAD;
 		return;
 	}
-	id_text(&m->idi, peer, sizeof(peer));
-	local_id_text(sa, ours, sizeof(ours));
-	if (sa->conn->remote.id) {
-		id_from_conf(sa->conn->remote.id, &sa->remote, &id, idd);
-		id_text(&id, want, sizeof(want));
-		if (strcasecmp(want, peer)) {
-			auth_refuse(d, sa, "the peer says it is '%s', connection expects remote id '%s' (an identity mismatch, not a key problem)",
-				    peer, want);
-			return;
-		}
-	}
-	if (ike_msg_has(m, IKE_PL_IDR)) {
-		id_text(&m->idr, want, sizeof(want));
-		if (strcasecmp(want, ours)) {
-			auth_refuse(d, sa, "the peer wants to reach '%s', but we are '%s' (an identity mismatch)",
-				    want, ours);
-			return;
-		}
-	}
-	psk = ike_config_find_psk(d->conf, ours, peer);
-	if (!psk) {
-		auth_refuse(d, sa, "no PSK in secrets for id '%s' (with ours, '%s')",
-			    peer, ours);
-		return;
-	}
-	if (psk_auth_check(d, sa, true, &m->idi, psk, &m->auth)) {
-		auth_refuse(d, sa, "the peer's AUTH does not verify with the PSK configured for id '%s' (secret %s): the pre-shared keys most likely differ",
-			    peer, psk->name);
+	if (ikesa_check_auth(d, sa, m, peer, sizeof(peer), why, sizeof(why))) {
+		auth_refuse(d, sa, why);
 		return;
 	}
 	snprintf(sa->peer_id, sizeof(sa->peer_id), "%s", peer);
-	id_from_conf(sa->conn->local.id, &sa->local, &id, idd);
-	if (psk_auth_value(d, sa, false, &id, ike_config_find_psk(d->conf,
-			   ours, peer), authv)) {
-		sa->state = IKESA_DEAD;
+	if (ikesa_put_auth(d, sa, peer, &inner, why, sizeof(why))) {
+		ike_buf_free(&inner);
+		ike_log("%s: IKE_AUTH: cannot authenticate ourselves: %s",
+			sa->conn_name, why);
+		auth_refuse(d, sa, why);
 		return;
 	}
-	ike_put_id(&inner, IKE_PL_IDR, &id);
-	ike_put_auth(&inner, &(struct ike_pl_auth){
-		IKE_AUTH_PSK, { authv, sa->prf->out_len } });
 	ikesa_established(sa);
 	ikesa_note_ok(d, sa->conn_name);
 	child_err = child_choose(d, sa, m, why, sizeof(why));
@@ -1161,19 +997,19 @@ void ikesa_auth_response(struct ike_daemon *d, struct ikesa *sa,
 			 const struct ike_dgram *dg, const struct ike_msg *m)
 {
 	const struct ike_pl_notify *err = ikesa_error_notify(m);
-	const struct ike_secret *psk;
-	char peer[ID_MAX + 1], ours[ID_MAX + 1], want[ID_MAX + 1];
-	char name[32];
-	uint8_t idd[ID_MAX];
-	struct ike_pl_id id;
+	char peer[IKE_DN_MAX], ours[IKE_DN_MAX], why[2048], name[32];
 
 	(void)dg;
 	if (sa->state != IKESA_AUTH_SENT)
 		return;
-	local_id_text(sa, ours, sizeof(ours));
+	ikesa_local_id_text(sa, ours, sizeof(ours));
 	if (err && err->type == IKE_N_AUTHENTICATION_FAILED) {
-		ikesa_fail(d, sa, "IKE_AUTH: the peer refused our authentication (AUTHENTICATION_FAILED): it could not verify our AUTH with the PSK it has for id '%s', or does not expect that id: the pre-shared keys most likely differ",
-			   ours);
+		if (sa->conn->local.auth == IKE_CONF_AUTH_PSK)
+			ikesa_fail(d, sa, "IKE_AUTH: the peer refused our authentication (AUTHENTICATION_FAILED): it could not verify our AUTH with the PSK it has for id '%s', or does not expect that id: the pre-shared keys most likely differ",
+				   ours);
+		else
+			ikesa_fail(d, sa, "IKE_AUTH: the peer refused our authentication (AUTHENTICATION_FAILED): it does not trust our certificate (its cacerts), does not accept our id '%s', or cannot verify our signature",
+				   ours);
 		return;
 	}
 	if (!ike_msg_has(m, IKE_PL_IDR) || !ike_msg_has(m, IKE_PL_AUTH)) {
@@ -1182,20 +1018,8 @@ void ikesa_auth_response(struct ike_daemon *d, struct ikesa *sa,
 				 "no identity or AUTH in its answer");
 		return;
 	}
-	id_text(&m->idr, peer, sizeof(peer));
-	if (sa->conn->remote.id) {
-		id_from_conf(sa->conn->remote.id, &sa->remote, &id, idd);
-		id_text(&id, want, sizeof(want));
-		if (strcasecmp(want, peer)) {
-			ikesa_fail(d, sa, "IKE_AUTH: the peer says it is '%s', but remote id '%s' is configured (an identity mismatch, not a key problem)",
-				   peer, want);
-			return;
-		}
-	}
-	psk = ike_config_find_psk(d->conf, ours, peer);
-	if (!psk || psk_auth_check(d, sa, false, &m->idr, psk, &m->auth)) {
-		ikesa_fail(d, sa, "IKE_AUTH: the peer's AUTH does not verify with the PSK configured for id '%s': the pre-shared keys most likely differ",
-			   peer);
+	if (ikesa_check_auth(d, sa, m, peer, sizeof(peer), why, sizeof(why))) {
+		ikesa_fail(d, sa, "IKE_AUTH: %s", why);
 		return;
 	}
 	snprintf(sa->peer_id, sizeof(sa->peer_id), "%s", peer);

@@ -228,6 +228,7 @@ void ikesa_config_changed(struct ike_daemon *d, struct ike_config *old)
 	size_t i, c;
 
 	(void)old;
+	ikesa_creds_reload(d);
 	for (sa = d->sas->head; sa; sa = sa->next) {
 		sa->conn = ike_config_find(d->conf, sa->conn_name);
 		sa->child_cfg = NULL;

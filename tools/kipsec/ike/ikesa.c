@@ -656,6 +656,7 @@ void ikesa_shutdown(struct ike_daemon *d)
 		free(n);
 	}
 	ikesa_trap_remove_all(d);
+	ikesa_creds_free(d);
 	free(d->sas);
 	d->sas = NULL;
 }

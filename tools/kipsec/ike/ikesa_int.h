@@ -101,7 +101,10 @@ struct ikesa {
 	uint8_t *last_resp;
 	size_t last_resp_len;
 
-	char peer_id[257];		/* the peer's authenticated identity */
+	char peer_id[1024];		/* the peer's authenticated identity */
+	uint8_t peer_hashes[32];	/* its SIGNATURE_HASH_ALGORITHMS */
+	size_t peer_hashes_len;
+	bool peer_hashes_seen;
 	struct child_sa child;		/* the CHILD_SA in use */
 	struct child_sa rekey;		/* its successor, being negotiated */
 	struct child_sa old;		/* its predecessor, until deleted */
@@ -137,8 +140,11 @@ struct ikesa_trap {
 	uint32_t policy_ids[CHILD_MAX_POLICIES];
 };
 
+struct ikesa_creds;
+
 struct ikesa_table {
 	struct ikesa *head;
+	struct ikesa_creds *creds;	/* certificates, per connection */
 	struct ikesa_note *notes;
 	struct ikesa_trap *traps;
 	uint32_t next_reqid;
@@ -230,6 +236,23 @@ void ikesa_rekey_ike(struct ike_daemon *d, struct ikesa *sa);
 void ikesa_informational_response(struct ike_daemon *d, struct ikesa *sa);
 void ikesa_rekey_timers(struct ike_daemon *d, struct ikesa *sa,
 			uint64_t now);
+
+/* peerauth.c */
+int ikesa_id_from_conf(const char *s, const struct sockaddr_storage *addr,
+		       struct ike_pl_id *id, uint8_t *data);
+const char *ikesa_id_text(const struct ike_pl_id *id, char *buf,
+			  size_t size);
+const char *ikesa_local_id_text(const struct ikesa *sa, char *buf,
+				size_t size);
+void ikesa_creds_reload(struct ike_daemon *d);
+void ikesa_creds_free(struct ike_daemon *d);
+void ikesa_put_certreq(struct ike_daemon *d, const struct ikesa *sa,
+		       struct ike_buf *b);
+int ikesa_put_auth(struct ike_daemon *d, struct ikesa *sa, const char *peer,
+		   struct ike_buf *b, char *why, size_t size);
+int ikesa_check_auth(struct ike_daemon *d, struct ikesa *sa,
+		     const struct ike_msg *m, char *peer, size_t psize,
+		     char *why, size_t size);
 
 /* cookie.c */
 bool ikesa_cookie_check(struct ike_daemon *d, const struct ike_dgram *dg,
