@@ -13,7 +13,7 @@ KSRC ?= $(HOME)/.cache/kipsec/linux-source-6.12
 DEBUG ?= 0
 export DEBUG
 
-.PHONY: all module tool clean install deps check demo bench regen
+.PHONY: all module tool clean install deps check demo bench regen fuzz
 
 all: module tool
 
@@ -50,3 +50,6 @@ demo: deps
 
 bench: deps
 	selftests/bench.sh
+
+fuzz: deps
+	$(MAKE) -C tools/kipsec/fuzz fuzz

@@ -15,7 +15,11 @@ pkgs=(
 	# the VM and what runs inside it
 	qemu-system-x86 iproute2 iputils-ping iperf3 tcpdump tshark util-linux
 	libcap2-bin nftables jq
-	# IKE peer (later issues) and certificates
+	# fuzzing the IKE codec (make fuzz, make check): libFuzzer and the
+	# sanitizer runtimes are in libclang-rt-14-dev, which clang-14 only
+	# recommends (we install without recommends); llvm: llvm-symbolizer
+	clang libclang-rt-14-dev llvm
+	# IKE peer and certificates
 	strongswan-charon strongswan-swanctl strongswan-pki charon-systemd
 	libstrongswan-standard-plugins libcharon-extra-plugins
 )

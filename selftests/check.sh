@@ -14,6 +14,7 @@
 #   style    checkpatch --strict clean (generated netlink-gen.[ch] excepted)
 #   dkms     DKMS builds and installs the module for Debian 12's kernel
 #   unit     tools/kipsec unit tests (make -C tools/kipsec check)
+#   fuzz     the IKE codec under libFuzzer, 30 s (tools/kipsec/fuzz)
 #   vm       the test kernel under qemu: modprobe, KUnit, selftests/kipsec-*.sh,
 #            rmmod, clean kernel log (selftests/vm/run.sh + vm/guest-check.sh)
 #
@@ -221,6 +222,14 @@ fi
 if [ "$rc" != 0 ] || grep -q '^not ok' "$logs/unit.tap"; then
 	show_log "$logs/unit.log"
 fi
+step_end
+
+# ---------------------------------------------------------------- fuzz
+# The IKE message codec under libFuzzer (ASan, UBSan) for 30 s from the
+# seeds and the saved crashes: one TAP line (tools/kipsec/fuzz/Makefile).
+step_start fuzz
+make -s --no-print-directory -C tools/kipsec/fuzz fuzz-smoke \
+	2>"$logs/fuzz.log" | emit
 step_end
 
 # ---------------------------------------------------------------- vm

@@ -604,7 +604,7 @@ static void child_answer(struct ike_daemon *d, struct ikesa *sa,
 	struct ike_ts ours[IKE_MAX_TS];
 	char a[1024], b[1024], name[32];
 	struct ike_mismatch mm;
-	size_t n, i;
+	size_t n;
 
 	n = ikesa_child_offer(c, sa->child.spi_in, false, offer, IKE_MAX_PROPOSALS);
 	if (err && err->type == IKE_N_NO_PROPOSAL_CHOSEN) {
@@ -643,8 +643,6 @@ static void child_answer(struct ike_daemon *d, struct ikesa *sa,
 	memcpy(sa->child.ts_l, m->tsi.ts, sizeof(m->tsi.ts[0]) * m->tsi.n_ts);
 	sa->child.n_r = m->tsr.n_ts;
 	memcpy(sa->child.ts_r, m->tsr.ts, sizeof(m->tsr.ts[0]) * m->tsr.n_ts);
-	for (i = 0; i < sa->child.n_l + sa->child.n_r; i++)
-		;
 	if (ikesa_child_install(d, sa, a, sizeof(a))) {
 		ikesa_fail(d, sa, "CHILD_SA %s: negotiated, but the kernel refused it: %s",
 			   c->name, a);

@@ -311,7 +311,7 @@ static void del_policies(struct ike_daemon *d, uint32_t *ids, uint32_t *n)
 		ike_kernel_policy_del(&d->kernel, ids[--*n]);
 }
 
-static struct ikesa_trap *trap_for(struct ike_daemon *d, const char *conn,
+struct ikesa_trap *ikesa_trap_find(struct ike_daemon *d, const char *conn,
 				   const char *child)
 {
 	struct ikesa_trap *t;
@@ -459,7 +459,7 @@ int ikesa_child_install(struct ike_daemon *d, struct ikesa *sa, char *why,
 	struct policy_set ps = { .ids = c->policy_ids };
 	struct ikesa_trap *trap;
 
-	trap = trap_for(d, sa->conn_name, c->name);
+	trap = ikesa_trap_find(d, sa->conn_name, c->name);
 	c->reqid = trap ? trap->reqid : ++d->sas->next_reqid;
 	c->keys_of_initiator = sa->initiator;
 	if (ikesa_child_add_sas(d, sa, c, &in, true, why, size))
@@ -620,6 +620,29 @@ err:
 		child->name, d->kernel.err);
 	free(t);
 	return -1;
+}
+
+/*
+ * Traps whose child is gone from the configuration, or no longer has
+ * start_action = trap, go; the others stay as they are.
+ */
+void ikesa_trap_remove_stale(struct ike_daemon *d)
+{
+	struct ikesa_trap **pp = &d->sas->traps, *t;
+	const struct ike_conn *conn;
+	const struct ike_child *child;
+
+	while ((t = *pp)) {
+		conn = ike_config_find(d->conf, t->conn);
+		child = conn ? ike_conn_find_child(conn, t->child) : NULL;
+		if (child && child->start_action == IKE_CONF_ACTION_TRAP) {
+			pp = &t->next;
+			continue;
+		}
+		*pp = t->next;
+		del_policies(d, t->policy_ids, &t->n_pol);
+		free(t);
+	}
 }
 
 void ikesa_trap_remove_all(struct ike_daemon *d)

@@ -1177,14 +1177,34 @@ static int unknown(struct parser *p, const struct schema *sc,
 		    suggest(sc, n->name, hint, sizeof(hint)));
 }
 
+/* Keys that are parsed (and tested) but that the daemon does not act on. */
+static bool is_inert(const char *name)
+{
+	static const char *const inert[] = {
+		"reauth_time", "over_time", "encap", "mobike", "fragmentation",
+		"close_action",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(inert); i++)
+		if (!strcmp(inert[i], name))
+			return true;
+	return false;
+}
+
 static int apply_key(struct parser *p, const struct schema *sc,
 		     const struct node *n, void *obj)
 {
 	const struct key *k = find_key(sc, n->name);
+	int ret;
 
 	if (!k)
 		return unknown(p, sc, n);
-	return k->fn(p, n, (char *)obj + k->off);
+	ret = k->fn(p, n, (char *)obj + k->off);
+	if (ret || !is_inert(n->name))
+		return ret;
+	return warn(p, n->at, "'%s' has no effect in kipsec ike yet",
+		    n->name);
 }
 
 /* A section of settings only. */

@@ -243,14 +243,16 @@ void ikesa_config_changed(struct ike_daemon *d, struct ike_config *old)
 			sa->child_cfg = ike_conn_find_child(sa->conn,
 							    sa->child.name);
 	}
-	ikesa_trap_remove_all(d);
+	/* a trap that stays keeps its policies and reqid: CHILD_SAs use them */
+	ikesa_trap_remove_stale(d);
 	for (i = 0; i < d->conf->n_conns; i++) {
 		const struct ike_conn *conn = &d->conf->conns[i];
 
 		for (c = 0; c < conn->n_children; c++) {
 			const struct ike_child *ch = &conn->children[c];
 
-			if (ch->start_action == IKE_CONF_ACTION_TRAP)
+			if (ch->start_action == IKE_CONF_ACTION_TRAP &&
+			    !ikesa_trap_find(d, conn->name, ch->name))
 				ikesa_trap_install(d, conn, ch);
 			else if (ch->start_action == IKE_CONF_ACTION_START &&
 				 !old && !established(d, conn->name))

@@ -21,6 +21,7 @@
 #include <sys/un.h>
 
 #include "conf.h"
+#include "crypto.h"
 #include "daemon.h"
 #include "ikesa.h"
 
@@ -459,6 +460,66 @@ static void config_free(struct ike_config *conf)
 	free(conf);
 }
 
+/* A transform the parser knows but the daemon cannot negotiate yet. */
+static bool transform_usable(const struct ike_transform *t)
+{
+	switch (t->type) {
+	case IKE_TR_ENCR:
+		return ike_encr_find(t->id, t->keylen);
+	case IKE_TR_PRF:
+		return ike_prf_find(t->id);
+	case IKE_TR_INTEG:
+		return t->id == IKE_INTEG_NONE || ike_integ_find(t->id);
+	case IKE_TR_KE:
+		return t->id == IKE_KE_NONE || ike_kex_len(t->id);
+	}
+	return true;
+}
+
+static int proposals_usable(const struct ike_proposal_list *l,
+			    const char *path, const char *what,
+			    unsigned int line, const char *name, char *err,
+			    size_t size)
+{
+	char tr[64];
+	size_t i, t;
+
+	for (i = 0; i < l->n; i++) {
+		for (t = 0; t < l->v[i].n_tr; t++) {
+			if (transform_usable(&l->v[i].tr[t]))
+				continue;
+			snprintf(err, size, "%s:%u: %s %s: %s is not implemented by kipsec ike yet",
+				 path, line, what, name,
+				 ike_transform_format(&l->v[i].tr[t], tr,
+						      sizeof(tr)));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Every algorithm the configuration names must be one we can negotiate. */
+static int config_usable(const struct ike_config *conf, const char *path,
+			 char *err, size_t size)
+{
+	size_t i, c;
+
+	for (i = 0; i < conf->n_conns; i++) {
+		const struct ike_conn *conn = &conf->conns[i];
+
+		if (proposals_usable(&conn->proposals, path, "connection",
+				     conn->line, conn->name, err, size))
+			return -1;
+		for (c = 0; c < conn->n_children; c++)
+			if (proposals_usable(&conn->children[c].esp, path,
+					     "child", conn->children[c].line,
+					     conn->children[c].name, err,
+					     size))
+				return -1;
+	}
+	return 0;
+}
+
 /* Errors and warnings go to the log and to w (`kipsec reload`), if any. */
 static struct ike_config *config_load(const char *path, struct ike_waiter *w)
 {
@@ -468,7 +529,8 @@ static struct ike_config *config_load(const char *path, struct ike_waiter *w)
 
 	if (!conf)
 		return NULL;
-	if (ike_config_load(conf, path, err, sizeof(err))) {
+	if (ike_config_load(conf, path, err, sizeof(err)) ||
+	    config_usable(conf, path, err, sizeof(err))) {
 		ike_log("%s", err);
 		ike_waiter_say(w, "%s", err);
 		config_free(conf);
@@ -628,7 +690,11 @@ static int ike_run(struct args *a, const struct opts *o)
 		.udp = { { -1, -1 }, { -1, -1 } },
 		.ctl = -1,
 		.epfd = -1,
-		/* 2, 4, 8, 16, 32 s: 62 s to give up (section 2.4) */
+		/*
+		 * retransmissions after 2, 4, 8, 16, 32 s, then 64 s more
+		 * for the last answer: it gives up after 126 s (RFC 7296
+		 * section 2.4 leaves the numbers to us)
+		 */
 		.retransmit_tries = 5,
 		.retransmit_ms = 2000,
 	};
@@ -657,7 +723,8 @@ static int ike_run(struct args *a, const struct opts *o)
 			unknown_keyword(a, w);
 	}
 	if (check) {
-		ret = ike_config_load(&conf, check, err, sizeof(err));
+		ret = ike_config_load(&conf, check, err, sizeof(err)) ||
+		      config_usable(&conf, check, err, sizeof(err));
 		if (ret)
 			fprintf(stderr, "%s\n", err);
 		for (size_t i = 0; !ret && i < conf.warnings.n; i++)

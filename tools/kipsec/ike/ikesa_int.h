@@ -210,6 +210,9 @@ void ikesa_child_peer_delete(struct ike_daemon *d, struct ikesa *sa,
 int ikesa_trap_install(struct ike_daemon *d, const struct ike_conn *conn,
 		       const struct ike_child *child);
 void ikesa_trap_remove_all(struct ike_daemon *d);
+void ikesa_trap_remove_stale(struct ike_daemon *d);
+struct ikesa_trap *ikesa_trap_find(struct ike_daemon *d, const char *conn,
+				   const char *child);
 
 /* auth.c, shared with rekey.c */
 size_t ikesa_child_offer(const struct ike_child *c, uint32_t spi, bool ke,
