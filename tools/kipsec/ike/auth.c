@@ -769,8 +769,8 @@ void ikesa_init_request(struct ike_daemon *d, const struct ike_dgram *dg,
 				m->sa.prop, m->sa.n_prop, 0, &chosen, &mm)) {
 		ike_mismatch_format(&mm, conn->proposals.v, conn->proposals.n,
 				    m->sa.prop, m->sa.n_prop, why, sizeof(why));
-		ike_log("%s: IKE_SA_INIT from %s: we refused (NO_PROPOSAL_CHOSEN): the %s. We accept %s; the peer offered %s",
-			conn->name, from, why,
+		ikesa_note(d, conn->name, "IKE_SA_INIT from %s: we refused (NO_PROPOSAL_CHOSEN): the %s. We accept %s; the peer offered %s",
+			   from, why,
 			ikesa_proposals_text(conn->proposals.v, conn->proposals.n, a,
 				       sizeof(a)),
 			ikesa_proposals_text(m->sa.prop, m->sa.n_prop, b, sizeof(b)));
@@ -915,8 +915,8 @@ static void auth_refuse(struct ike_daemon *d, struct ikesa *sa,
 	struct ike_buf inner = { 0 };
 	char from[80];
 
-	ike_log("%s: IKE_AUTH from %s: we refused (AUTHENTICATION_FAILED): %s",
-		sa->conn_name, ss_format(&sa->remote, from, sizeof(from)), why);
+	ikesa_note(d, sa->conn_name, "IKE_AUTH from %s: we refused (AUTHENTICATION_FAILED): %s",
+		   ss_format(&sa->remote, from, sizeof(from)), why);
 	ike_put_notify(&inner, &(struct ike_pl_notify){
 		.type = IKE_N_AUTHENTICATION_FAILED });
 	ikesa_send_encrypted(d, sa, IKE_AUTH, true, &inner);
@@ -959,8 +959,8 @@ void ikesa_auth_request(struct ike_daemon *d, struct ikesa *sa,
 	if (!child_err && ikesa_child_install(d, sa, why, sizeof(why)))
 		child_err = IKE_N_NO_PROPOSAL_CHOSEN;
 	if (child_err) {
-		ike_log("%s: IKE SA established with %s; CHILD_SA refused (%s): %s",
-			sa->conn_name, peer,
+		ikesa_note(d, sa->conn_name, "IKE SA established with %s; we refused its CHILD_SA (%s): %s",
+			   peer,
 			notify_name(child_err, name, sizeof(name)), why);
 		ike_put_notify(&inner, &(struct ike_pl_notify){ .type = child_err });
 		ikesa_send_encrypted(d, sa, IKE_AUTH, true, &inner);

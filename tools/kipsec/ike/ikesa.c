@@ -126,6 +126,22 @@ void ikesa_fail(struct ike_daemon *d, struct ikesa *sa, const char *fmt, ...)
 	sa->state = IKESA_DEAD;
 }
 
+/* A refusal of ours, as responder: logged, and the connection's last failure. */
+void ikesa_note(struct ike_daemon *d, const char *conn, const char *fmt, ...)
+{
+	struct ikesa_note *n;
+	char text[sizeof(n->last_error)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	ike_log("%s: %s", conn, text);
+	n = note_for(d, conn);
+	if (n)
+		snprintf(n->last_error, sizeof(n->last_error), "%s", text);
+}
+
 void ikesa_note_ok(struct ike_daemon *d, const char *conn)
 {
 	struct ikesa_note *n = note_for(d, conn);

@@ -160,6 +160,8 @@ struct ikesa *ikesa_new(struct ike_daemon *d, const struct ike_conn *conn,
 const char *ikesa_state_name(enum ikesa_state s);
 __attribute__((format(printf, 3, 4)))
 void ikesa_fail(struct ike_daemon *d, struct ikesa *sa, const char *fmt, ...);
+__attribute__((format(printf, 3, 4)))
+void ikesa_note(struct ike_daemon *d, const char *conn, const char *fmt, ...);
 void ikesa_note_ok(struct ike_daemon *d, const char *conn);
 void ikesa_send_request(struct ike_daemon *d, struct ikesa *sa,
 			struct ike_buf *buf, uint8_t exchange);

@@ -376,8 +376,8 @@ static void child_rekey_request(struct ike_daemon *d, struct ikesa *sa,
 	    sa->rekey.prop.spi_len != 4) {
 		ike_mismatch_format(&mm, c->esp.v, c->esp.n, m->sa.prop,
 				    m->sa.n_prop, why, sizeof(why));
-		ike_log("%s: CREATE_CHILD_SA: we refused to rekey CHILD_SA %s (NO_PROPOSAL_CHOSEN): the %s. We accept %s; the peer offered %s",
-			sa->conn_name, sa->child.name, why,
+		ikesa_note(d, sa->conn_name, "CREATE_CHILD_SA: we refused to rekey CHILD_SA %s (NO_PROPOSAL_CHOSEN): the %s. We accept %s; the peer offered %s",
+			   sa->child.name, why,
 			ikesa_proposals_text(c->esp.v, c->esp.n, a, sizeof(a)),
 			ikesa_proposals_text(m->sa.prop, m->sa.n_prop, b,
 					     sizeof(b)));
@@ -607,8 +607,8 @@ static void ike_rekey_request(struct ike_daemon *d, struct ikesa *sa,
 		ike_mismatch_format(&mm, sa->conn->proposals.v,
 				    sa->conn->proposals.n, m->sa.prop,
 				    m->sa.n_prop, why, sizeof(why));
-		ike_log("%s: CREATE_CHILD_SA: we refused to rekey the IKE SA (NO_PROPOSAL_CHOSEN): the %s",
-			sa->conn_name, why);
+		ikesa_note(d, sa->conn_name, "CREATE_CHILD_SA: we refused to rekey the IKE SA (NO_PROPOSAL_CHOSEN): the %s",
+			   why);
 		answer_notify(d, sa, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		return;
 	}
