@@ -30,6 +30,7 @@ install: all
 
 clean:
 	$(MAKE) -C tools/kipsec clean
+	$(MAKE) -C tools/kipsec/bench clean
 	rm -rf .tmp_versions Module.symvers modules.order \
 		$(addprefix net/kipsec/,*.o *.ko *.mod *.mod.c .*.cmd modules.order)
 

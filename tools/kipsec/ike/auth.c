@@ -959,6 +959,7 @@ void ikesa_auth_request(struct ike_daemon *d, struct ikesa *sa,
 	if (!child_err && ikesa_child_install(d, sa, why, sizeof(why)))
 		child_err = IKE_N_NO_PROPOSAL_CHOSEN;
 	if (child_err) {
+		ikesa_child_del_sas(d, sa, &sa->child);
 		ikesa_note(d, sa->conn_name, "IKE SA established with %s; we refused its CHILD_SA (%s): %s",
 			   peer,
 			notify_name(child_err, name, sizeof(name)), why);
@@ -1033,6 +1034,7 @@ void ikesa_auth_response(struct ike_daemon *d, struct ikesa *sa,
 	if (!sa->child.installed) {
 		/* ikesa_fail() marked the IKE SA dead; it stays, as charon's */
 		sa->state = IKESA_ESTABLISHED;
+		ikesa_child_del_sas(d, sa, &sa->child);	/* the reserved SPI */
 		ike_waiter_done(sa->waiter, 1);
 		sa->waiter = NULL;
 		return;

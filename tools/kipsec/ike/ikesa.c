@@ -337,6 +337,29 @@ static struct ikesa *lookup(struct ike_daemon *d, const struct ike_hdr *h)
 	return NULL;
 }
 
+/*
+ * A retransmitted IKE_SA_INIT request still has a zero SPIr: it belongs
+ * to the half-open SA that answered it, not to a new one. The same bytes
+ * get the same answer again; anything else with that SPIi is dropped.
+ */
+static bool init_again(struct ike_daemon *d, const struct ike_dgram *dg,
+		       const struct ike_hdr *h)
+{
+	struct ikesa *sa;
+
+	for (sa = d->sas->head; sa; sa = sa->next) {
+		if (sa->initiator || sa->state == IKESA_DEAD ||
+		    memcmp(sa->spi_i, h->ispi, IKE_SPI_LEN))
+			continue;
+		if (sa->state == IKESA_HALF_OPEN && sa->last_resp &&
+		    dg->len == sa->msg_i_len &&
+		    !memcmp(dg->p, sa->msg_i, dg->len))
+			transmit(d, sa, sa->last_resp, sa->last_resp_len);
+		return true;
+	}
+	return false;
+}
+
 /* Free what is dead (after the event that killed it is handled). */
 static void reap(struct ike_daemon *d)
 {
@@ -490,8 +513,10 @@ void ikesa_input(struct ike_daemon *d, const struct ike_dgram *dg)
 	sa = lookup(d, &m.hdr);
 	if (!sa) {
 		if (m.hdr.exchange == IKE_SA_INIT &&
-		    !(m.hdr.flags & IKE_FLAG_RESPONSE))
-			ikesa_init_request(d, dg, &m);
+		    !(m.hdr.flags & IKE_FLAG_RESPONSE)) {
+			if (!init_again(d, dg, &m.hdr))
+				ikesa_init_request(d, dg, &m);
+		}
 		else
 			ike_debug(d, "from %s: no IKE SA for this message",
 				  ss_format(&dg->remote, from, sizeof(from)));
@@ -611,6 +636,12 @@ void ikesa_established(struct ikesa *sa)
 
 	sa->state = IKESA_ESTABLISHED;
 	sa->established_at = sa->last_heard = ike_now_ms();
+	/* only the AUTH payloads needed these: memory per SA matters */
+	free(sa->msg_i);
+	free(sa->msg_r);
+	sa->msg_i = sa->msg_r = NULL;
+	ike_kex_free(sa->kex);
+	sa->kex = NULL;
 	rekey = rekey * 1000 - (jitter ? random() % (jitter * 1000) : 0);
 	sa->rekey_ike_at = sa->established_at + rekey;
 }
