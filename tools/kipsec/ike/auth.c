@@ -329,7 +329,7 @@ static int choose_addresses(struct ikesa *sa, char *why, size_t size)
 	return 0;
 }
 
-static void send_init(struct ike_daemon *d, struct ikesa *sa)
+void ikesa_send_init(struct ike_daemon *d, struct ikesa *sa)
 {
 	uint8_t pub[IKE_KE_MAX];
 	struct ike_buf b = { 0 };
@@ -356,7 +356,10 @@ static void send_init(struct ike_daemon *d, struct ikesa *sa)
 	ike_msg_start(&b, &h);
 	if (sa->cookie_len)
 		ike_put_notify(&b, &cookie);
-	ike_put_sa(&b, sa->conn->proposals.v, sa->conn->proposals.n);
+	if (sa->offer)
+		ike_put_sa(&b, sa->offer, sa->n_offer);
+	else
+		ike_put_sa(&b, sa->conn->proposals.v, sa->conn->proposals.n);
 	ike_put_ke(&b, &ke);
 	ike_put_nonce(&b, &(struct ike_bytes){ sa->ni, sa->ni_len });
 	put_natd(&b, sa, IKE_N_NAT_DETECTION_SOURCE_IP, &sa->local);
@@ -411,7 +414,7 @@ void ikesa_initiate(struct ike_daemon *d, const struct ike_conn *conn,
 	}
 	ike_log("%s: initiating to %s", conn->name,
 		ss_format(&sa->remote, why, sizeof(why)));
-	send_init(d, sa);
+	ikesa_send_init(d, sa);
 }
 
 /* What an error notify in the IKE_SA_INIT response means. */
@@ -423,7 +426,7 @@ static void init_refused(struct ike_daemon *d, struct ikesa *sa,
 	ikesa_proposals_text(sa->conn->proposals.v, sa->conn->proposals.n, ours,
 		       sizeof(ours));
 	if (n->type == IKE_N_NO_PROPOSAL_CHOSEN)
-		ikesa_fail(d, sa, "IKE_SA_INIT: the peer refused (NO_PROPOSAL_CHOSEN). We offered %s; the peer accepts none of them: compare its IKE proposals (encryption, integrity/PRF, key exchange method) with ours",
+		ikesa_fail(d, sa, "IKE_SA_INIT: the peer refused (NO_PROPOSAL_CHOSEN). We offered %s; the peer accepts none of them, and no single transform type widened changes that: compare its IKE proposals (encryption, integrity/PRF, key exchange method) with ours",
 			   ours);
 	else
 		ikesa_fail(d, sa, "IKE_SA_INIT: the peer refused (%s). We offered %s",
@@ -449,7 +452,7 @@ static bool retry_group(struct ike_daemon *d, struct ikesa *sa,
 		sa->conn_name, ike_transform_name(IKE_TR_KE, want) ?: "?",
 		ike_transform_name(IKE_TR_KE, sa->group) ?: "?");
 	sa->group = want;
-	send_init(d, sa);
+	ikesa_send_init(d, sa);
 	return true;
 }
 
@@ -461,11 +464,32 @@ static bool retry_cookie(struct ike_daemon *d, struct ikesa *sa,
 		return false;
 	memcpy(sa->cookie, n->data.p, n->data.len);
 	sa->cookie_len = n->data.len;
-	send_init(d, sa);
+	ikesa_send_init(d, sa);
 	return true;
 }
 
 static void send_auth(struct ike_daemon *d, struct ikesa *sa);
+
+/*
+ * An answer to one of the probes that follow a NO_PROPOSAL_CHOSEN
+ * (probe.c): true when it was dealt with here.
+ */
+static bool probe_response(struct ike_daemon *d, struct ikesa *sa,
+			   const struct ike_msg *m,
+			   const struct ike_pl_notify *err)
+{
+	if (!ikesa_probe_answer(d, sa, m, err))
+		return true;
+	/* the widened type fit, but the peer wants another of our groups */
+	if (err && err->type == IKE_N_INVALID_KE_PAYLOAD &&
+	    retry_group(d, sa, err))
+		return true;
+	if (ikesa_probe_next(d, sa))
+		return true;
+	init_refused(d, sa, &(struct ike_pl_notify){
+		.type = IKE_N_NO_PROPOSAL_CHOSEN });
+	return true;
+}
 
 void ikesa_init_response(struct ike_daemon *d, struct ikesa *sa,
 			 const struct ike_dgram *dg, const struct ike_msg *m)
@@ -477,7 +501,12 @@ void ikesa_init_response(struct ike_daemon *d, struct ikesa *sa,
 
 	if (cookie && retry_cookie(d, sa, cookie))
 		return;
+	if (sa->probe && probe_response(d, sa, m, err))
+		return;
 	if (err) {
+		if (err->type == IKE_N_NO_PROPOSAL_CHOSEN && !sa->probe &&
+		    ikesa_probe_next(d, sa))
+			return;
 		if (!retry_group(d, sa, err))
 			init_refused(d, sa, err);
 		return;

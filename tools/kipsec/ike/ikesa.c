@@ -82,6 +82,7 @@ static void ikesa_free(struct ike_daemon *d, struct ikesa *sa)
 	free(sa->last_resp);
 	free(sa->msg_i);
 	free(sa->msg_r);
+	free(sa->offer);
 	free(sa->conn_name);
 	ike_kex_free(sa->kex);
 	ike_kex_free(sa->rk_kex);

@@ -78,7 +78,9 @@ struct ikesa {
 	uint64_t keepalive_at, dpd_at;
 
 	/* IKE_SA_INIT */
-	struct ike_proposal offer_ke;	/* initiator: group we guessed */
+	unsigned int probe;		/* probes after a refusal (probe.c) */
+	struct ike_proposal *offer;	/* what a probe offers instead */
+	size_t n_offer;
 	uint16_t group;
 	struct ike_kex *kex;
 	uint8_t ni[IKE_NONCE_MAX], nr[IKE_NONCE_MAX];
@@ -180,6 +182,7 @@ const char *ss_format(const struct sockaddr_storage *ss, char *buf,
 		      size_t size);
 
 /* auth.c */
+void ikesa_send_init(struct ike_daemon *d, struct ikesa *sa);
 void ikesa_initiate(struct ike_daemon *d, const struct ike_conn *conn,
 		    const struct ike_child *child, struct ike_waiter *w);
 void ikesa_init_request(struct ike_daemon *d, const struct ike_dgram *dg,
@@ -258,6 +261,12 @@ int ikesa_put_auth(struct ike_daemon *d, struct ikesa *sa, const char *peer,
 int ikesa_check_auth(struct ike_daemon *d, struct ikesa *sa,
 		     const struct ike_msg *m, char *peer, size_t psize,
 		     char *why, size_t size);
+
+/* probe.c */
+bool ikesa_probe_next(struct ike_daemon *d, struct ikesa *sa);
+int ikesa_probe_answer(struct ike_daemon *d, struct ikesa *sa,
+		       const struct ike_msg *m,
+		       const struct ike_pl_notify *err);
 
 /* cookie.c */
 bool ikesa_cookie_check(struct ike_daemon *d, const struct ike_dgram *dg,
