@@ -316,12 +316,12 @@ stream_got() {
 	[ "$got" -ge "$sent" ]
 }
 # stream_lossless NAME SINK SRC: every datagram of stream NAME reached SINK
-# (the udp-sink output) from SRC (waits 10 s for the last ones).
+# (the udp-sink output) from SRC (waits 30 s for the last ones).
 stream_lossless() {
 	local sent got
 	sent=$(cat "$CDIR/$1.sent" 2>/dev/null)
 	[ -n "$sent" ] || { diag "stream $1: no count"; return 1; }
-	poll 10 stream_got "$@"
+	poll 30 stream_got "$@"
 	if [ "$got" = "$sent" ] && [ "$sent" -gt 0 ]; then
 		diag "stream $1: $sent datagrams sent, $got received"
 		return 0
@@ -347,10 +347,28 @@ cap_start() {
 	diag "tcpdump on $dev in $ns did not start: $(cat "$f.err")"
 	return 1
 }
-# cap_stop FILE...: stop the captures (all packets printed: tcpdump
-# flushes at exit).
+# cap_stop FILE...: stop the captures once they have printed everything.
+# tcpdump, stopped, drops what it has not read yet, and under TCG it can
+# lag behind a transfer by hundreds of packets: wait until no capture has
+# grown for 2 s (at most 30 s; the traffic is over). (tcpdump's
+# "received by filter" count cannot tell: it counts both directions
+# where -Q out prints one.)
+cap_lines() {
+	local f n=''
+	for f in "$@"; do
+		n+="$(wc -l <"$f") "
+	done
+	echo "$n"
+}
 cap_stop() {
-	local f p
+	local f p n0 n1 end=$((SECONDS + 30))
+	n1=$(cap_lines "$@")
+	while [ "$SECONDS" -lt "$end" ]; do
+		n0=$n1
+		sleep 2
+		n1=$(cap_lines "$@")
+		[ "$n0" = "$n1" ] && break
+	done
 	for f in "$@"; do
 		p=$(cat "$f.pid" 2>/dev/null) || continue
 		kill "$p" 2>/dev/null
