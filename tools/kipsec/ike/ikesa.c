@@ -110,19 +110,27 @@ static struct ikesa_note *note_for(struct ike_daemon *d, const char *conn)
 	return n;
 }
 
-void ikesa_fail(struct ike_daemon *d, struct ikesa *sa, const char *fmt, ...)
+/* Log a failure and keep it as the connection's last one. */
+static void note_v(struct ike_daemon *d, const char *conn, const char *fmt,
+		   va_list ap, char *text, size_t size)
 {
 	struct ikesa_note *n;
-	char text[sizeof(n->last_error)];
+
+	vsnprintf(text, size, fmt, ap);
+	ike_log("%s: %s", conn, text);
+	n = note_for(d, conn);
+	if (n)
+		snprintf(n->last_error, sizeof(n->last_error), "%s", text);
+}
+
+void ikesa_fail(struct ike_daemon *d, struct ikesa *sa, const char *fmt, ...)
+{
+	char text[sizeof(((struct ikesa_note *)0)->last_error)];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	note_v(d, sa->conn_name, fmt, ap, text, sizeof(text));
 	va_end(ap);
-	ike_log("%s: %s", sa->conn_name, text);
-	n = note_for(d, sa->conn_name);
-	if (n)
-		snprintf(n->last_error, sizeof(n->last_error), "%s", text);
 	ike_waiter_say(sa->waiter, "%s", text);
 	sa->state = IKESA_DEAD;
 }
@@ -130,17 +138,12 @@ void ikesa_fail(struct ike_daemon *d, struct ikesa *sa, const char *fmt, ...)
 /* A refusal of ours, as responder: logged, and the connection's last failure. */
 void ikesa_note(struct ike_daemon *d, const char *conn, const char *fmt, ...)
 {
-	struct ikesa_note *n;
-	char text[sizeof(n->last_error)];
+	char text[sizeof(((struct ikesa_note *)0)->last_error)];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	note_v(d, conn, fmt, ap, text, sizeof(text));
 	va_end(ap);
-	ike_log("%s: %s", conn, text);
-	n = note_for(d, conn);
-	if (n)
-		snprintf(n->last_error, sizeof(n->last_error), "%s", text);
 }
 
 void ikesa_note_ok(struct ike_daemon *d, const char *conn)
