@@ -174,7 +174,8 @@ int link_if_id(const char *name, uint32_t *if_id);
 
 extern const struct object sa_object, policy_object, limits_object,
 	link_object, monitor_object, stats_object, encap_object,
-	ike_object, up_object, down_object, status_object, reload_object;
+	ike_object, up_object, down_object, rekey_object, status_object,
+	reload_object;
 
 /*
  * ---- The objects, decoded from or encoded to netlink (sa.c, policy.c) ----

@@ -16,7 +16,7 @@
 static const struct object *const objects[] = {
 	&sa_object, &policy_object, &limits_object, &stats_object,
 	&encap_object, &link_object, &monitor_object, &ike_object, &up_object,
-	&down_object, &status_object, &reload_object,
+	&down_object, &rekey_object, &status_object, &reload_object,
 };
 
 static void usage(FILE *f)
@@ -26,7 +26,7 @@ static void usage(FILE *f)
 	fputs("Usage: kipsec [OPTIONS] OBJECT { COMMAND | help }\n"
 	      "       kipsec help | -h\n"
 	      "OBJECT := { sa | policy | limits | stats | encap | link | monitor |\n"
-	      "            ike | up | down | status | reload }\n"
+	      "            ike | up | down | rekey | status | reload }\n"
 	      "       kipsec [OPTIONS] -b[atch] FILE\n"
 	      "OPTIONS := { -j[son] | -s[tats] | -n[etns] NETNS | -C|--control SOCKET |\n"
 	      "             -h[elp] }\n"

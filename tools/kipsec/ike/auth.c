@@ -309,24 +309,40 @@ static bool single_host(const struct ike_conf_hosts *h)
 	       !memcmp(&h->v[0].lo, &h->v[0].hi, sizeof(h->v[0].lo));
 }
 
-static int choose_addresses(struct ikesa *sa, char *why, size_t size)
+/*
+ * Where IKE goes for connection c: remote_addrs (one address), and
+ * local_addrs or else what the routing table picks for the remote.
+ */
+int ikesa_conn_addresses(const struct ike_conn *c,
+			 struct sockaddr_storage *local,
+			 struct sockaddr_storage *remote, char *why,
+			 size_t size)
 {
-	const struct ike_conn *c = sa->conn;
-
 	if (!single_host(&c->remote_addrs)) {
-		snprintf(why, size, "cannot initiate: remote_addrs names no single address to send to");
+		snprintf(why, size, "remote_addrs names no single address to send to");
 		return -1;
 	}
 	addr_to_ss(&c->remote_addrs.v[0].lo,
-		   c->remote_port ? c->remote_port : IKE_PORT, &sa->remote);
+		   c->remote_port ? c->remote_port : IKE_PORT, remote);
 	if (single_host(&c->local_addrs))
-		addr_to_ss(&c->local_addrs.v[0].lo, IKE_PORT, &sa->local);
-	else if (local_for(&sa->remote, &sa->local)) {
-		snprintf(why, size, "cannot initiate: no route to the remote address");
+		addr_to_ss(&c->local_addrs.v[0].lo, IKE_PORT, local);
+	else if (local_for(remote, local)) {
+		snprintf(why, size, "no route to the remote address");
 		return -1;
 	}
-	ss_set_port(&sa->local, IKE_PORT);
+	ss_set_port(local, IKE_PORT);
 	return 0;
+}
+
+static int choose_addresses(struct ikesa *sa, char *why, size_t size)
+{
+	char text[128];
+
+	if (!ikesa_conn_addresses(sa->conn, &sa->local, &sa->remote, text,
+				  sizeof(text)))
+		return 0;
+	snprintf(why, size, "cannot initiate: %s", text);
+	return -1;
 }
 
 void ikesa_send_init(struct ike_daemon *d, struct ikesa *sa)
@@ -378,16 +394,6 @@ void ikesa_send_init(struct ike_daemon *d, struct ikesa *sa)
 	ikesa_send_request(d, sa, &b, IKE_SA_INIT);
 }
 
-static uint16_t first_group(const struct ike_proposal_list *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		if (transform_of(&l->v[i], IKE_TR_KE))
-			return transform_of(&l->v[i], IKE_TR_KE);
-	return 0;
-}
-
 void ikesa_initiate(struct ike_daemon *d, const struct ike_conn *conn,
 		    const struct ike_child *child, struct ike_waiter *w)
 {
@@ -401,8 +407,12 @@ void ikesa_initiate(struct ike_daemon *d, const struct ike_conn *conn,
 	}
 	sa->waiter = w;
 	sa->child_cfg = child;
+	if (child && !ikesa_child_add(sa, child)) {
+		ikesa_fail(d, sa, "out of memory");
+		return;
+	}
 	sa->created_at = ike_now_ms();
-	sa->group = first_group(&conn->proposals);
+	sa->group = ikesa_first_ke(conn->proposals.v, conn->proposals.n);
 	sa->ni_len = IKE_NONCE_LEN;
 	if (choose_addresses(sa, why, sizeof(why))) {
 		ikesa_fail(d, sa, "%s", why);
@@ -572,6 +582,29 @@ size_t ikesa_child_offer(const struct ike_child *c, uint32_t spi, bool ke,
 	return n;
 }
 
+/*
+ * Initiator: what asks for CHILD_SA c: the mode, our proposals with our
+ * SPI and the selectors from the configuration. Key exchange methods
+ * only in CREATE_CHILD_SA (ke).
+ */
+void ikesa_put_child_offer(struct ike_buf *b, const struct ikesa *sa,
+			   const struct ike_child *c, uint32_t spi, bool ke)
+{
+	static struct ike_proposal offer[IKE_MAX_PROPOSALS];
+	struct ike_ts ts[IKE_MAX_TS];
+	size_t n;
+
+	if (c->mode == IKE_CONF_MODE_TRANSPORT)
+		ike_put_notify(b, &(struct ike_pl_notify){
+			.type = IKE_N_USE_TRANSPORT_MODE });
+	n = ikesa_child_offer(c, spi, ke, offer, IKE_MAX_PROPOSALS);
+	ike_put_sa(b, offer, n);
+	n = ikesa_resolve_ts(&c->local_ts, &sa->local, ts);
+	ike_put_ts(b, IKE_PL_TSI, ts, n);
+	n = ikesa_resolve_ts(&c->remote_ts, &sa->remote, ts);
+	ike_put_ts(b, IKE_PL_TSR, ts, n);
+}
+
 size_t ikesa_resolve_ts(const struct ike_ts_cfgs *cfg,
 			 const struct sockaddr_storage *host,
 			 struct ike_ts *out)
@@ -587,12 +620,10 @@ size_t ikesa_resolve_ts(const struct ike_ts_cfgs *cfg,
 
 static void send_auth(struct ike_daemon *d, struct ikesa *sa)
 {
-	static struct ike_proposal offer[IKE_MAX_PROPOSALS];
-	const struct ike_child *c = sa->child_cfg;
-	struct ike_ts tsi[IKE_MAX_TS], tsr[IKE_MAX_TS];
+	struct ikesa_child *ch = sa->children;
+	const struct ike_child *c = ch ? ch->cfg : NULL;
 	struct ike_buf inner = { 0 };
 	char why[1024];
-	size_t n;
 
 	if (ikesa_put_auth(d, sa, NULL, &inner, why, sizeof(why))) {
 		ike_buf_free(&inner);
@@ -600,22 +631,13 @@ static void send_auth(struct ike_daemon *d, struct ikesa *sa)
 		return;
 	}
 	if (c) {
-		if (ikesa_child_alloc_spi(d, sa, &sa->child)) {
+		if (ikesa_child_alloc_spi(d, sa, &ch->cur)) {
 			ike_buf_free(&inner);
 			ikesa_fail(d, sa, "IKE_AUTH: the kernel refused an SPI: %s",
 				   d->kernel.err);
 			return;
 		}
-		snprintf(sa->child.name, sizeof(sa->child.name), "%s", c->name);
-		if (c->mode == IKE_CONF_MODE_TRANSPORT)
-			ike_put_notify(&inner, &(struct ike_pl_notify){
-				.type = IKE_N_USE_TRANSPORT_MODE });
-		n = ikesa_child_offer(c, sa->child.spi_in, false, offer, IKE_MAX_PROPOSALS);
-		ike_put_sa(&inner, offer, n);
-		n = ikesa_resolve_ts(&c->local_ts, &sa->local, tsi);
-		ike_put_ts(&inner, IKE_PL_TSI, tsi, n);
-		n = ikesa_resolve_ts(&c->remote_ts, &sa->remote, tsr);
-		ike_put_ts(&inner, IKE_PL_TSR, tsr, n);
+		ikesa_put_child_offer(&inner, sa, c, ch->cur.spi_in, false);
 	}
 	sa->state = IKESA_AUTH_SENT;
 	ikesa_send_encrypted(d, sa, IKE_AUTH, false, &inner);
@@ -623,60 +645,86 @@ static void send_auth(struct ike_daemon *d, struct ikesa *sa)
 
 /* ---- the CHILD_SA in IKE_AUTH, both sides ---- */
 
-/* Initiator: what the responder chose for the CHILD_SA, or why not. */
-static void child_answer(struct ike_daemon *d, struct ikesa *sa,
-			 const struct ike_msg *m)
+/*
+ * Initiator: what the responder chose for the CHILD_SA of slot ch, in
+ * IKE_AUTH (ke false: no key exchange there) or CREATE_CHILD_SA; or why
+ * it refused.
+ */
+int ikesa_child_accept(struct ikesa *sa, struct ikesa_child *ch,
+		       const struct ike_msg *m, bool ke, char *why,
+		       size_t size)
 {
 	static struct ike_proposal offer[IKE_MAX_PROPOSALS];
-	const struct ike_child *c = sa->child_cfg;
+	const struct ike_child *c = ch->cfg;
 	const struct ike_pl_notify *err = ikesa_error_notify(m);
+	struct child_sa *cs = &ch->cur;
 	struct ike_ts ours[IKE_MAX_TS];
 	char a[1024], b[1024], name[32];
 	struct ike_mismatch mm;
 	size_t n;
 
-	n = ikesa_child_offer(c, sa->child.spi_in, false, offer, IKE_MAX_PROPOSALS);
+	n = ikesa_child_offer(c, cs->spi_in, ke, offer, IKE_MAX_PROPOSALS);
 	if (err && err->type == IKE_N_NO_PROPOSAL_CHOSEN) {
-		ikesa_fail(d, sa, "IKE_AUTH: the IKE SA is up, but the peer refused the CHILD_SA %s (NO_PROPOSAL_CHOSEN). We offered ESP %s; the peer accepts none of them",
-			   c->name, ikesa_proposals_text(offer, n, a, sizeof(a)));
-		return;
+		snprintf(why, size, "the peer refused the CHILD_SA %s (NO_PROPOSAL_CHOSEN). We offered ESP %s; the peer accepts none of them",
+			 c->name, ikesa_proposals_text(offer, n, a, sizeof(a)));
+		return -1;
 	}
 	if (err && err->type == IKE_N_TS_UNACCEPTABLE) {
-		ikesa_fail(d, sa, "IKE_AUTH: the IKE SA is up, but the peer refused the traffic selectors of CHILD_SA %s (TS_UNACCEPTABLE). We proposed local %s, remote %s; the peer's configuration covers neither or only one of them",
-			   c->name,
-			   ike_ts_list_format(ours, ikesa_resolve_ts(&c->local_ts,
+		snprintf(why, size, "the peer refused the traffic selectors of CHILD_SA %s (TS_UNACCEPTABLE). We proposed local %s, remote %s; the peer's configuration covers neither or only one of them",
+			 c->name,
+			 ike_ts_list_format(ours, ikesa_resolve_ts(&c->local_ts,
 				&sa->local, ours), a, sizeof(a)),
-			   ike_ts_list_format(ours, ikesa_resolve_ts(&c->remote_ts,
+			 ike_ts_list_format(ours, ikesa_resolve_ts(&c->remote_ts,
 				&sa->remote, ours), b, sizeof(b)));
-		return;
+		return -1;
 	}
 	if (err) {
-		ikesa_fail(d, sa, "IKE_AUTH: the IKE SA is up, but the peer refused the CHILD_SA %s (%s)",
-			   c->name, notify_name(err->type, name, sizeof(name)));
-		return;
+		snprintf(why, size, "the peer refused the CHILD_SA %s (%s)",
+			 c->name, notify_name(err->type, name, sizeof(name)));
+		return -1;
 	}
 	if (!ike_msg_has(m, IKE_PL_SA) || m->sa.n_prop != 1 ||
 	    !ike_msg_has(m, IKE_PL_TSI) || !ike_msg_has(m, IKE_PL_TSR) ||
-	    ike_proposal_select(offer, n, m->sa.prop, 1, IKE_SELECT_SKIP_KE,
-				&sa->child.prop, &mm) ||
+	    ike_proposal_select(offer, n, m->sa.prop, 1,
+				ke ? 0 : IKE_SELECT_SKIP_KE, &cs->prop, &mm) ||
 	    m->sa.prop[0].spi_len != 4) {
-		ikesa_fail(d, sa, "IKE_AUTH: the peer's CHILD_SA answer is not one we offered");
-		return;
+		snprintf(why, size, "the peer's answer for CHILD_SA %s is not one we offered",
+			 c->name);
+		return -1;
 	}
-	memcpy(&sa->child.spi_out, m->sa.prop[0].spi, 4);
-	sa->child.spi_out = ntohl(sa->child.spi_out);
-	sa->child.mode = c->mode == IKE_CONF_MODE_TRANSPORT &&
-			 ikesa_find_notify(m, IKE_N_USE_TRANSPORT_MODE) ?
-			 KIPSEC_MODE_TRANSPORT : KIPSEC_MODE_TUNNEL;
-	sa->child.n_l = m->tsi.n_ts;
-	memcpy(sa->child.ts_l, m->tsi.ts, sizeof(m->tsi.ts[0]) * m->tsi.n_ts);
-	sa->child.n_r = m->tsr.n_ts;
-	memcpy(sa->child.ts_r, m->tsr.ts, sizeof(m->tsr.ts[0]) * m->tsr.n_ts);
-	if (ikesa_child_install(d, sa, a, sizeof(a))) {
+	memcpy(&cs->spi_out, m->sa.prop[0].spi, 4);
+	cs->spi_out = ntohl(cs->spi_out);
+	cs->mode = c->mode == IKE_CONF_MODE_TRANSPORT &&
+		   ikesa_find_notify(m, IKE_N_USE_TRANSPORT_MODE) ?
+		   KIPSEC_MODE_TRANSPORT : KIPSEC_MODE_TUNNEL;
+	cs->n_l = m->tsi.n_ts;
+	memcpy(cs->ts_l, m->tsi.ts, sizeof(m->tsi.ts[0]) * m->tsi.n_ts);
+	cs->n_r = m->tsr.n_ts;
+	memcpy(cs->ts_r, m->tsr.ts, sizeof(m->tsr.ts[0]) * m->tsr.n_ts);
+	cs->keys_of_initiator = true;
+	return 0;
+}
+
+/* Initiator: the CHILD_SA of IKE_AUTH in the kernel, or why not. */
+static int child_answer(struct ike_daemon *d, struct ikesa *sa,
+			struct ikesa_child *ch, const struct ike_msg *m)
+{
+	struct ike_kdf_in in = {
+		.ni = sa->ni, .ni_len = sa->ni_len,
+		.nr = sa->nr, .nr_len = sa->nr_len,
+	};
+	char why[2048];
+
+	if (ikesa_child_accept(sa, ch, m, false, why, sizeof(why))) {
+		ikesa_fail(d, sa, "IKE_AUTH: the IKE SA is up, but %s", why);
+		return -1;
+	}
+	if (ikesa_child_install(d, sa, ch, &in, why, sizeof(why))) {
 		ikesa_fail(d, sa, "CHILD_SA %s: negotiated, but the kernel refused it: %s",
-			   c->name, a);
-		return;
+			   ch->cur.name, why);
+		return -1;
 	}
+	return 0;
 }
 
 /* ---- the responder ---- */
@@ -856,37 +904,42 @@ void ikesa_init_request(struct ike_daemon *d, const struct ike_dgram *dg,
 	init_answer(d, sa);
 }
 
-/* Responder: the CHILD_SA the initiator asks for in IKE_AUTH. */
-static uint16_t child_choose(struct ike_daemon *d, struct ikesa *sa,
-			     const struct ike_msg *m, char *why, size_t size)
+/*
+ * Responder: the CHILD_SA the initiator asks for, in IKE_AUTH (ke false)
+ * or CREATE_CHILD_SA: the first child whose selectors overlap the peer's,
+ * narrowed, with an ESP proposal we accept. 0 or the notify refusing it.
+ */
+uint16_t ikesa_child_choose(struct ike_daemon *d, struct ikesa *sa,
+			    const struct ike_msg *m, bool ke,
+			    const struct ike_child **cfg, struct child_sa *cs,
+			    char *why, size_t size)
 {
 	struct ike_ts ours_l[IKE_MAX_TS], ours_r[IKE_MAX_TS];
 	struct ike_ts nl[IKE_MAX_TS * IKE_MAX_TS];
 	struct ike_ts nr[IKE_MAX_TS * IKE_MAX_TS];
+	const struct ike_child *c = NULL;
 	char a[1024], b[1024];
 	struct ike_mismatch mm;
 	size_t i, l, r, cnt_l = 0, cnt_r = 0;
 
+	(void)d;
 	if (!ike_msg_has(m, IKE_PL_SA) || !ike_msg_has(m, IKE_PL_TSI) ||
 	    !ike_msg_has(m, IKE_PL_TSR))
 		return IKE_N_INVALID_SYNTAX;
-	/* the first child whose selectors overlap the peer's */
 	for (i = 0; i < sa->conn->n_children; i++) {
-		const struct ike_child *c = &sa->conn->children[i];
+		const struct ike_child *t = &sa->conn->children[i];
 
-		l = ikesa_resolve_ts(&c->local_ts, &sa->local, ours_l);
-		r = ikesa_resolve_ts(&c->remote_ts, &sa->remote, ours_r);
+		l = ikesa_resolve_ts(&t->local_ts, &sa->local, ours_l);
+		r = ikesa_resolve_ts(&t->remote_ts, &sa->remote, ours_r);
 		cnt_r = ike_ts_narrow(ours_r, r, m->tsi.ts, m->tsi.n_ts, nr);
 		cnt_l = ike_ts_narrow(ours_l, l, m->tsr.ts, m->tsr.n_ts, nl);
 		if (cnt_l && cnt_r && cnt_l <= IKE_MAX_TS && cnt_r <= IKE_MAX_TS) {
-			sa->child_cfg = c;
+			c = t;
 			break;
 		}
 	}
-	if (!sa->child_cfg) {
-		const struct ike_child *c = sa->conn->n_children ?
-					    &sa->conn->children[0] : NULL;
-
+	if (!c) {
+		c = sa->conn->n_children ? &sa->conn->children[0] : NULL;
 		if (c) {
 			l = ikesa_resolve_ts(&c->local_ts, &sa->local, ours_l);
 			r = ikesa_resolve_ts(&c->remote_ts, &sa->remote, ours_r);
@@ -903,39 +956,87 @@ static uint16_t child_choose(struct ike_daemon *d, struct ikesa *sa,
 		}
 		return IKE_N_TS_UNACCEPTABLE;
 	}
-	if (ike_proposal_select(sa->child_cfg->esp.v, sa->child_cfg->esp.n,
-				m->sa.prop, m->sa.n_prop, IKE_SELECT_SKIP_KE,
-				&sa->child.prop, &mm)) {
-		ike_mismatch_format(&mm, sa->child_cfg->esp.v,
-				    sa->child_cfg->esp.n, m->sa.prop,
+	*cfg = c;
+	if (ike_proposal_select(c->esp.v, c->esp.n, m->sa.prop, m->sa.n_prop,
+				ke ? 0 : IKE_SELECT_SKIP_KE, &cs->prop, &mm)) {
+		ike_mismatch_format(&mm, c->esp.v, c->esp.n, m->sa.prop,
 				    m->sa.n_prop, a, sizeof(a));
 		snprintf(why, size, "ESP proposals: the %s. We accept %s; the peer offered %s",
-			 a, ikesa_proposals_text(sa->child_cfg->esp.v,
-					   sa->child_cfg->esp.n, b, 512),
+			 a, ikesa_proposals_text(c->esp.v, c->esp.n, b, 512),
 			 ikesa_proposals_text(m->sa.prop, m->sa.n_prop, b + 512,
 					512));
 		return IKE_N_NO_PROPOSAL_CHOSEN;
 	}
-	if (sa->child.prop.spi_len != 4)
+	if (cs->prop.spi_len != 4)
 		return IKE_N_INVALID_SYNTAX;
-	memcpy(&sa->child.spi_out, sa->child.prop.spi, 4);
-	sa->child.spi_out = ntohl(sa->child.spi_out);
-	sa->child.n_l = cnt_l;
-	memcpy(sa->child.ts_l, nl, sizeof(nl[0]) * cnt_l);
-	sa->child.n_r = cnt_r;
-	memcpy(sa->child.ts_r, nr, sizeof(nr[0]) * cnt_r);
-	sa->child.mode = sa->child_cfg->mode == IKE_CONF_MODE_TRANSPORT &&
-			 ikesa_find_notify(m, IKE_N_USE_TRANSPORT_MODE) ?
-			 KIPSEC_MODE_TRANSPORT : KIPSEC_MODE_TUNNEL;
-	snprintf(sa->child.name, sizeof(sa->child.name), "%s",
-		 sa->child_cfg->name);
-	if (ikesa_child_alloc_spi(d, sa, &sa->child)) {
-		snprintf(why, size, "the kernel refused an SPI: %s",
-			 d->kernel.err);
+	memcpy(&cs->spi_out, cs->prop.spi, 4);
+	cs->spi_out = ntohl(cs->spi_out);
+	cs->n_l = cnt_l;
+	memcpy(cs->ts_l, nl, sizeof(nl[0]) * cnt_l);
+	cs->n_r = cnt_r;
+	memcpy(cs->ts_r, nr, sizeof(nr[0]) * cnt_r);
+	cs->mode = c->mode == IKE_CONF_MODE_TRANSPORT &&
+		   ikesa_find_notify(m, IKE_N_USE_TRANSPORT_MODE) ?
+		   KIPSEC_MODE_TRANSPORT : KIPSEC_MODE_TUNNEL;
+	snprintf(cs->name, sizeof(cs->name), "%s", c->name);
+	return 0;
+}
+
+/*
+ * Responder: the CHILD_SA asked for in IKE_AUTH, chosen and in the
+ * kernel (KEYMAT from the IKE_SA_INIT nonces); 0 or the notify refusing.
+ */
+static uint16_t auth_child(struct ike_daemon *d, struct ikesa *sa,
+			   const struct ike_msg *m, struct ikesa_child **slot,
+			   char *why, size_t size)
+{
+	struct ike_kdf_in in = {
+		.ni = sa->ni, .ni_len = sa->ni_len,
+		.nr = sa->nr, .nr_len = sa->nr_len,
+	};
+	const struct ike_child *cfg = NULL;
+	struct ikesa_child *ch;
+	struct child_sa cs = { 0 };
+	uint16_t err;
+
+	err = ikesa_child_choose(d, sa, m, false, &cfg, &cs, why, size);
+	if (err)
+		return err;
+	ch = ikesa_child_add(sa, cfg);
+	if (!ch) {
+		snprintf(why, size, "out of memory");
 		return IKE_N_NO_ADDITIONAL_SAS;
 	}
-	(void)d;
+	sa->child_cfg = cfg;
+	ch->cur = cs;
+	if (ikesa_child_alloc_spi(d, sa, &ch->cur)) {
+		snprintf(why, size, "the kernel refused an SPI: %s",
+			 d->kernel.err);
+		err = IKE_N_NO_ADDITIONAL_SAS;
+	} else if (ikesa_child_install(d, sa, ch, &in, why, size)) {
+		err = IKE_N_NO_ADDITIONAL_SAS;
+	}
+	if (err) {
+		ikesa_child_close(d, sa, ch);
+		return err;
+	}
+	*slot = ch;
 	return 0;
+}
+
+/* Responder: SA, TSi and TSr of the CHILD_SA we accepted. */
+void ikesa_put_child_answer(struct ike_buf *b, const struct child_sa *c)
+{
+	struct ike_proposal reply = c->prop;
+	uint32_t be = htonl(c->spi_in);
+
+	if (c->mode == KIPSEC_MODE_TRANSPORT)
+		ike_put_notify(b, &(struct ike_pl_notify){
+			.type = IKE_N_USE_TRANSPORT_MODE });
+	memcpy(reply.spi, &be, 4);
+	ike_put_sa(b, &reply, 1);
+	ike_put_ts(b, IKE_PL_TSI, c->ts_r, c->n_r);
+	ike_put_ts(b, IKE_PL_TSR, c->ts_l, c->n_l);
 }
 
 static void auth_refuse(struct ike_daemon *d, struct ikesa *sa,
@@ -957,9 +1058,8 @@ void ikesa_auth_request(struct ike_daemon *d, struct ikesa *sa,
 {
 	char peer[IKE_DN_MAX], why[2048], name[32];
 	struct ike_buf inner = { 0 };
-	struct ike_proposal reply;
+	struct ikesa_child *ch;
 	uint16_t child_err;
-	uint32_t be;
 
 	(void)dg;
 	if (sa->state != IKESA_HALF_OPEN || !ike_msg_has(m, IKE_PL_IDI) ||
@@ -984,11 +1084,8 @@ void ikesa_auth_request(struct ike_daemon *d, struct ikesa *sa,
 	}
 	ikesa_established(sa);
 	ikesa_note_ok(d, sa->conn_name);
-	child_err = child_choose(d, sa, m, why, sizeof(why));
-	if (!child_err && ikesa_child_install(d, sa, why, sizeof(why)))
-		child_err = IKE_N_NO_PROPOSAL_CHOSEN;
+	child_err = auth_child(d, sa, m, &ch, why, sizeof(why));
 	if (child_err) {
-		ikesa_child_del_sas(d, sa, &sa->child);
 		ikesa_note(d, sa->conn_name, "IKE SA established with %s; we refused its CHILD_SA (%s): %s",
 			   peer,
 			notify_name(child_err, name, sizeof(name)), why);
@@ -996,28 +1093,10 @@ void ikesa_auth_request(struct ike_daemon *d, struct ikesa *sa,
 		ikesa_send_encrypted(d, sa, IKE_AUTH, true, &inner);
 		return;
 	}
-	if (sa->child.mode == KIPSEC_MODE_TRANSPORT)
-		ike_put_notify(&inner, &(struct ike_pl_notify){
-			.type = IKE_N_USE_TRANSPORT_MODE });
-	reply = sa->child.prop;
-	be = htonl(sa->child.spi_in);
-	memcpy(reply.spi, &be, 4);
-	ike_put_sa(&inner, &reply, 1);
-	ike_put_ts(&inner, IKE_PL_TSI, sa->child.ts_r, sa->child.n_r);
-	ike_put_ts(&inner, IKE_PL_TSR, sa->child.ts_l, sa->child.n_l);
+	ikesa_put_child_answer(&inner, &ch->cur);
 	ikesa_send_encrypted(d, sa, IKE_AUTH, true, &inner);
 	ike_log("%s: IKE SA and CHILD_SA %s established with %s (responder)",
-		sa->conn_name, sa->child.name, peer);
-}
-
-static bool pfs_wanted(const struct ike_child *c)
-{
-	size_t i;
-
-	for (i = 0; i < c->esp.n; i++)
-		if (transform_of(&c->esp.v[i], IKE_TR_KE))
-			return true;
-	return false;
+		sa->conn_name, ch->cur.name, peer);
 }
 
 /* Initiator: the responder's IKE_AUTH answer. */
@@ -1026,6 +1105,7 @@ void ikesa_auth_response(struct ike_daemon *d, struct ikesa *sa,
 {
 	const struct ike_pl_notify *err = ikesa_error_notify(m);
 	char peer[IKE_DN_MAX], ours[IKE_DN_MAX], why[2048], name[32];
+	struct ikesa_child *ch;
 
 	(void)dg;
 	if (sa->state != IKESA_AUTH_SENT)
@@ -1053,37 +1133,34 @@ void ikesa_auth_response(struct ike_daemon *d, struct ikesa *sa,
 	snprintf(sa->peer_id, sizeof(sa->peer_id), "%s", peer);
 	ikesa_established(sa);
 	ike_log("%s: IKE SA established with %s", sa->conn_name, peer);
-	if (!sa->child_cfg) {
+	ch = sa->children;
+	if (!ch) {
 		ikesa_note_ok(d, sa->conn_name);
-		ike_waiter_done(sa->waiter, 0);
-		sa->waiter = NULL;
+		ikesa_children_pump(d, sa);
 		return;
 	}
-	child_answer(d, sa, m);
-	if (!sa->child.installed) {
+	if (child_answer(d, sa, ch, m)) {
 		/* ikesa_fail() marked the IKE SA dead; it stays, as charon's */
 		sa->state = IKESA_ESTABLISHED;
-		ikesa_child_del_sas(d, sa, &sa->child);	/* the reserved SPI */
-		ike_waiter_done(sa->waiter, 1);
-		sa->waiter = NULL;
+		ikesa_child_close(d, sa, ch);	/* the reserved SPI */
+		sa->waiter_failed = true;
+		ikesa_children_pump(d, sa);
 		return;
 	}
 	ikesa_note_ok(d, sa->conn_name);
 	ike_log("%s: CHILD_SA %s established, SPIs 0x%08x in, 0x%08x out",
-		sa->conn_name, sa->child.name, sa->child.spi_in,
-		sa->child.spi_out);
-	if (pfs_wanted(sa->child_cfg)) {
+		sa->conn_name, ch->cur.name, ch->cur.spi_in, ch->cur.spi_out);
+	if (ikesa_first_ke(ch->cfg->esp.v, ch->cfg->esp.n)) {
 		/*
 		 * IKE_AUTH carries no key exchange (section 1.2): only a
 		 * rekey shows whether the peer does PFS the way we do. Do
 		 * it now rather than find out at the first rekey.
 		 */
 		sa->pfs_probe = true;
-		ikesa_rekey_child(d, sa);
+		ikesa_rekey_child(d, sa, ch);
 		return;
 	}
 	ike_waiter_say(sa->waiter, "IKE SA %s and CHILD_SA %s established",
-		       sa->conn_name, sa->child.name);
-	ike_waiter_done(sa->waiter, 0);
-	sa->waiter = NULL;
+		       sa->conn_name, ch->cur.name);
+	ikesa_children_pump(d, sa);
 }

@@ -96,9 +96,9 @@ static int link_id(struct ike_daemon *d, const struct ike_conn *c,
  * KEYMAT holds both directions, each its encryption key (salt appended)
  * then its integrity key.
  */
-static void child_sa_of(const struct ikesa *sa, const struct child_sa *c,
-			bool outbound, const struct ike_child_keys *keys,
-			struct sa *k)
+static void child_sa_of(const struct ikesa *sa, const struct ike_child *cfg,
+			const struct child_sa *c, bool outbound,
+			const struct ike_child_keys *keys, struct sa *k)
 {
 	bool initiator_keys = outbound == c->keys_of_initiator;
 	uint16_t keylen = 0;
@@ -123,8 +123,8 @@ static void child_sa_of(const struct ikesa *sa, const struct child_sa *c,
 			keys->integ_len);
 		k->set |= BIT(KIPSEC_A_SA_AUTH);
 	}
-	k->replay_window = sa->child_cfg && sa->child_cfg->replay_window ?
-			   sa->child_cfg->replay_window : DEFAULT_REPLAY;
+	k->replay_window = cfg && cfg->replay_window ? cfg->replay_window :
+						       DEFAULT_REPLAY;
 	if (transform_id(&c->prop, IKE_TR_ESN, NULL) == IKE_ESN_YES)
 		k->flags |= KIPSEC_SA_FLAGS_ESN;
 	k->reqid = c->reqid;
@@ -139,7 +139,7 @@ static void child_sa_of(const struct ikesa *sa, const struct child_sa *c,
 		k->set |= BIT(KIPSEC_A_SA_ENCAP_SPORT) |
 			  BIT(KIPSEC_A_SA_ENCAP_DPORT);
 	}
-	put_lifetimes(k, sa->child_cfg);
+	put_lifetimes(k, cfg);
 }
 
 /* ---- selectors: a range becomes the prefixes that cover it exactly ---- */
@@ -377,8 +377,9 @@ static void child_keylog(struct ike_daemon *d, const struct child_sa *c,
  * initiator may not have the new inbound SA). c->out_pending keeps it.
  */
 int ikesa_child_add_sas(struct ike_daemon *d, struct ikesa *sa,
-			struct child_sa *c, const struct ike_kdf_in *in,
-			bool outbound_now, char *why, size_t size)
+			const struct ike_child *cfg, struct child_sa *c,
+			const struct ike_kdf_in *in, bool outbound_now,
+			char *why, size_t size)
 {
 	struct ike_child_keys keys;
 	struct sa *out = calloc(1, sizeof(*out));
@@ -399,8 +400,8 @@ int ikesa_child_add_sas(struct ike_daemon *d, struct ikesa *sa,
 		free(out);
 		return -1;
 	}
-	child_sa_of(sa, c, false, &keys, &k);
-	child_sa_of(sa, c, true, &keys, out);
+	child_sa_of(sa, cfg, c, false, &keys, &k);
+	child_sa_of(sa, cfg, c, true, &keys, out);
 	ike_child_keys_clear(&keys);
 	child_keylog(d, c, &k);
 	child_keylog(d, c, out);
@@ -448,28 +449,27 @@ int ikesa_child_add_out(struct ike_daemon *d, struct child_sa *c)
 	return ret;
 }
 
-int ikesa_child_install(struct ike_daemon *d, struct ikesa *sa, char *why,
-			size_t size)
+/*
+ * The CHILD_SA of slot ch, negotiated: its SAs from KEYMAT of the exchange
+ * that created it, and its policies (a trap's are there already).
+ */
+int ikesa_child_install(struct ike_daemon *d, struct ikesa *sa,
+			struct ikesa_child *ch, const struct ike_kdf_in *in,
+			char *why, size_t size)
 {
-	struct child_sa *c = &sa->child;
-	struct ike_kdf_in in = {
-		.ni = sa->ni, .ni_len = sa->ni_len,
-		.nr = sa->nr, .nr_len = sa->nr_len,
-	};
+	struct child_sa *c = &ch->cur;
 	struct policy_set ps = { .ids = c->policy_ids };
 	struct ikesa_trap *trap;
 
 	trap = ikesa_trap_find(d, sa->conn_name, c->name);
 	c->reqid = trap ? trap->reqid : ++d->sas->next_reqid;
-	c->keys_of_initiator = sa->initiator;
-	if (ikesa_child_add_sas(d, sa, c, &in, true, why, size))
+	if (ikesa_child_add_sas(d, sa, ch->cfg, c, in, true, why, size))
 		return -1;
 	ps.mode = c->mode;
 	ps.reqid = c->reqid;
 	ps.if_id = c->if_id;
 	ps.local = sa->local;
 	ps.remote = sa->remote;
-	/* a trap's policies already ask for this reqid */
 	if (!trap && add_policies(d, &ps, c->ts_l, c->n_l, c->ts_r, c->n_r)) {
 		c->n_pol = ps.n;
 		del_policies(d, c->policy_ids, &c->n_pol);
@@ -505,32 +505,169 @@ void ikesa_child_del_sas(struct ike_daemon *d, struct ikesa *sa,
 	c->spi_in = c->spi_out = 0;
 }
 
-void ikesa_child_remove(struct ike_daemon *d, struct ikesa *sa)
+/* ---- the CHILD_SAs of an IKE SA ---- */
+
+struct ikesa_child *ikesa_child_add(struct ikesa *sa,
+				    const struct ike_child *cfg)
 {
-	ikesa_child_del_sas(d, sa, &sa->rekey);
-	ikesa_child_del_sas(d, sa, &sa->old);
-	ikesa_child_del_sas(d, sa, &sa->child);
-	del_policies(d, sa->child.policy_ids, &sa->child.n_pol);
-	memset(&sa->rekey, 0, sizeof(sa->rekey));
-	memset(&sa->old, 0, sizeof(sa->old));
-	memset(&sa->child, 0, sizeof(sa->child));
+	struct ikesa_child *ch = calloc(1, sizeof(*ch)), **pp;
+
+	if (!ch)
+		return NULL;
+	ch->cfg = cfg;
+	snprintf(ch->cur.name, sizeof(ch->cur.name), "%s", cfg->name);
+	for (pp = &sa->children; *pp; pp = &(*pp)->next)
+		;
+	*pp = ch;
+	return ch;
 }
 
-static void put_esp_delete(struct ike_buf *reply, uint32_t spi)
+struct ikesa_child *ikesa_child_find(const struct ikesa *sa,
+				     const char *name)
+{
+	struct ikesa_child *ch;
+
+	for (ch = sa->children; ch; ch = ch->next)
+		if (!strcmp(ch->cur.name, name))
+			return ch;
+	return NULL;
+}
+
+/* The successor of a CHILD_SA: same name, mode, selectors and reqid. */
+struct child_sa *ikesa_child_successor(const struct child_sa *c)
+{
+	struct child_sa *next = calloc(1, sizeof(*next));
+
+	if (!next)
+		return NULL;
+	memcpy(next->name, c->name, sizeof(next->name));
+	next->mode = c->mode;
+	next->reqid = c->reqid;
+	next->n_l = c->n_l;
+	next->n_r = c->n_r;
+	memcpy(next->ts_l, c->ts_l, sizeof(c->ts_l));
+	memcpy(next->ts_r, c->ts_r, sizeof(c->ts_r));
+	return next;
+}
+
+/* A successor or predecessor goes: its kernel SAs, then the record. */
+void ikesa_child_sa_free(struct ike_daemon *d, struct ikesa *sa,
+			 struct child_sa **c)
+{
+	if (!*c)
+		return;
+	ikesa_child_del_sas(d, sa, *c);
+	free(*c);
+	*c = NULL;
+}
+
+/* Everything of slot ch in the kernel, then ch itself. */
+void ikesa_child_close(struct ike_daemon *d, struct ikesa *sa,
+		       struct ikesa_child *ch)
+{
+	struct ikesa_child **pp;
+
+	for (pp = &sa->children; *pp; pp = &(*pp)->next) {
+		if (*pp == ch) {
+			*pp = ch->next;
+			break;
+		}
+	}
+	if (sa->rk_child == ch)
+		sa->rk_child = NULL;
+	ikesa_child_sa_free(d, sa, &ch->rekey);
+	ikesa_child_sa_free(d, sa, &ch->theirs);
+	ikesa_child_sa_free(d, sa, &ch->old);
+	ikesa_child_del_sas(d, sa, &ch->cur);
+	del_policies(d, ch->cur.policy_ids, &ch->cur.n_pol);
+	free(ch);
+}
+
+void ikesa_child_remove(struct ike_daemon *d, struct ikesa *sa)
+{
+	while (sa->children)
+		ikesa_child_close(d, sa, sa->children);
+}
+
+/* The slot and record whose inbound SPI is spi, if any. */
+struct child_sa *ikesa_child_by_spi_in(struct ikesa *sa, uint32_t spi,
+				       struct ikesa_child **slot)
+{
+	struct ikesa_child *ch;
+
+	for (ch = sa->children; ch; ch = ch->next) {
+		*slot = ch;
+		if (ch->cur.spi_in == spi)
+			return &ch->cur;
+		if (ch->rekey && ch->rekey->spi_in == spi)
+			return ch->rekey;
+		if (ch->theirs && ch->theirs->spi_in == spi)
+			return ch->theirs;
+		if (ch->old && ch->old->spi_in == spi)
+			return ch->old;
+	}
+	*slot = NULL;
+	return NULL;
+}
+
+void ikesa_put_esp_delete(struct ike_buf *b, uint32_t spi)
 {
 	uint32_t spi_be = htonl(spi);
 
-	ike_put_delete(reply, &(struct ike_pl_delete){
+	ike_put_delete(b, &(struct ike_pl_delete){
 		.proto = IKE_PROTO_ESP, .spi_size = 4, .n_spi = 1,
 		.spis = (const uint8_t *)&spi_be,
 	});
 }
 
 /*
- * The peer deleted an ESP SA: its partner goes too, and its SPI goes
- * back in the reply. The old SA of a rekey we answered is how the rekey
- * ends: the new outbound SA goes in first.
+ * The peer deleted the ESP SA whose inbound SPI (our outbound one) is
+ * spi; its partner goes too, and our SPI goes back in the reply:
+ *  - the predecessor of a rekey we answered is how that rekey ends: the
+ *    new outbound SA goes in first;
+ *  - the peer's redundant SA of a collision it lost;
+ *  - the pair in use: the CHILD_SA is closed, unless the peer's rekey of
+ *    it, which collided with ours, stands: then that one takes over.
  */
+static void peer_delete_one(struct ike_daemon *d, struct ikesa *sa,
+			    uint32_t spi, struct ike_buf *reply)
+{
+	struct ikesa_child *ch;
+	struct child_sa **c = NULL;
+
+	for (ch = sa->children; ch; ch = ch->next) {
+		if (ch->old && ch->old->spi_out == spi)
+			c = &ch->old;
+		else if (ch->theirs && ch->theirs->spi_out == spi)
+			c = &ch->theirs;
+		else if (ch->rekey && ch->rekey->spi_out == spi &&
+			 ch->rekey->installed)
+			c = &ch->rekey;
+		else if (!ch->cur.installed || ch->cur.spi_out != spi)
+			continue;
+		break;
+	}
+	if (!ch)
+		return;
+	if (!c && ch->theirs) {
+		ikesa_child_promote(ch, &ch->theirs);
+		c = &ch->old;
+	}
+	if (!c) {
+		ike_log("%s: the peer deleted CHILD_SA %s", sa->conn_name,
+			ch->cur.name);
+		ikesa_put_esp_delete(reply, ch->cur.spi_in);
+		ikesa_child_close(d, sa, ch);
+		return;
+	}
+	if (c == &ch->old)
+		ikesa_child_add_out(d, &ch->cur);
+	ikesa_put_esp_delete(reply, (*c)->spi_in);
+	ikesa_child_sa_free(d, sa, c);
+	ike_debug(d, "%s: CHILD_SA %s: the peer deleted SAs 0x%08x out",
+		  sa->conn_name, ch->cur.name, spi);
+}
+
 void ikesa_child_peer_delete(struct ike_daemon *d, struct ikesa *sa,
 			     const struct ike_pl_delete *del,
 			     struct ike_buf *reply)
@@ -542,19 +679,7 @@ void ikesa_child_peer_delete(struct ike_daemon *d, struct ikesa *sa,
 		return;
 	for (i = 0; i < del->n_spi; i++) {
 		memcpy(&spi, del->spis + 4 * i, 4);
-		spi = ntohl(spi);
-		if (sa->old.spi_out && spi == sa->old.spi_out) {
-			ikesa_child_add_out(d, &sa->child);
-			put_esp_delete(reply, sa->old.spi_in);
-			ikesa_child_del_sas(d, sa, &sa->old);
-			ike_debug(d, "%s: CHILD_SA %s rekeyed, old SAs deleted",
-				  sa->conn_name, sa->child.name);
-		} else if (sa->child.installed && spi == sa->child.spi_out) {
-			ike_log("%s: the peer deleted CHILD_SA %s",
-				sa->conn_name, sa->child.name);
-			put_esp_delete(reply, sa->child.spi_in);
-			ikesa_child_remove(d, sa);
-		}
+		peer_delete_one(d, sa, ntohl(spi), reply);
 	}
 }
 
@@ -579,28 +704,13 @@ int ikesa_trap_install(struct ike_daemon *d, const struct ike_conn *conn,
 	ps.reqid = t->reqid;
 	ps.mode = child->mode == IKE_CONF_MODE_TRANSPORT ?
 		  KIPSEC_MODE_TRANSPORT : KIPSEC_MODE_TUNNEL;
-	if (link_id(d, conn, &ps.if_id) ||
-	    !conn->remote_addrs.n || !conn->remote_addrs.v[0].lo.family)
+	if (link_id(d, conn, &ps.if_id))
 		goto err;
-	ra = conn->remote_addrs.v[0].lo;
-	memset(&ps.remote, 0, sizeof(ps.remote));
-	ps.remote.ss_family = ra.family;
-	if (ra.family == AF_INET)
-		memcpy(&((struct sockaddr_in *)&ps.remote)->sin_addr, ra.bytes, 4);
-	else
-		memcpy(&((struct sockaddr_in6 *)&ps.remote)->sin6_addr,
-		       ra.bytes, 16);
-	if (conn->local_addrs.n && conn->local_addrs.v[0].lo.family) {
-		la = conn->local_addrs.v[0].lo;
-		ps.local.ss_family = la.family;
-		if (la.family == AF_INET)
-			memcpy(&((struct sockaddr_in *)&ps.local)->sin_addr,
-			       la.bytes, 4);
-		else
-			memcpy(&((struct sockaddr_in6 *)&ps.local)->sin6_addr,
-			       la.bytes, 16);
-	}
+	if (ikesa_conn_addresses(conn, &ps.local, &ps.remote, d->kernel.err,
+				 sizeof(d->kernel.err)))
+		goto err;
 	ss_to_addr(&ps.local, &la);
+	ss_to_addr(&ps.remote, &ra);
 	n_l = n_r = 0;
 	for (i = 0; i < child->local_ts.n && i < IKE_MAX_TS; i++)
 		ike_ts_resolve(&child->local_ts.v[i], &la, &l[n_l++]);

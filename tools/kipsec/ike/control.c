@@ -16,18 +16,17 @@
 
 #define KEEPALIVE_MS	20000	/* RFC 3948 section 4 suggests 20 s */
 
-/* "NAME" is a connection (its first child) or a child of one. */
+/* "NAME" is a connection (child NULL: all its children) or a child. */
 static bool find_target(const struct ike_config *conf, const char *name,
 			const struct ike_conn **conn,
 			const struct ike_child **child)
 {
 	size_t i;
 
+	*child = NULL;
 	*conn = ike_config_find(conf, name);
-	if (*conn) {
-		*child = (*conn)->n_children ? &(*conn)->children[0] : NULL;
+	if (*conn)
 		return true;
-	}
 	for (i = 0; i < conf->n_conns; i++) {
 		*child = ike_conn_find_child(&conf->conns[i], name);
 		if (*child) {
@@ -43,40 +42,80 @@ static struct ikesa *established(struct ike_daemon *d, const char *conn)
 	struct ikesa *sa;
 
 	for (sa = d->sas->head; sa; sa = sa->next)
-		if (!strcmp(sa->conn_name, conn) && sa->state != IKESA_DEAD)
+		if (!strcmp(sa->conn_name, conn) && sa->state != IKESA_DEAD &&
+		    sa->state != IKESA_DELETING)
 			return sa;
 	return NULL;
+}
+
+/* A slot for child on sa, unless it has one that is up or on its way. */
+static bool want_child(struct ikesa *sa, const struct ike_child *child)
+{
+	struct ikesa_child *ch = ikesa_child_find(sa, child->name);
+
+	if (ch && !ch->failed)
+		return false;
+	if (ch)
+		ch->failed = false;	/* asked again: one more try */
+	return ch || ikesa_child_add(sa, child);
+}
+
+/*
+ * Bring up child of conn (NULL: every child of conn): on the IKE SA the
+ * connection has, or on a new one whose IKE_AUTH creates the first of
+ * them. The others follow in CREATE_CHILD_SA exchanges.
+ */
+static void bring_up(struct ike_daemon *d, const struct ike_conn *conn,
+		     const struct ike_child *child, struct ike_waiter *w)
+{
+	struct ikesa *sa = established(d, conn->name);
+	bool more = false;
+	size_t i;
+
+	if (!sa) {
+		ikesa_initiate(d, conn, child ? child :
+			       conn->n_children ? &conn->children[0] : NULL, w);
+		sa = established(d, conn->name);
+		for (i = 0; sa && !child && i < conn->n_children; i++)
+			want_child(sa, &conn->children[i]);
+		return;
+	}
+	if (child)
+		more = want_child(sa, child);
+	for (i = 0; !child && i < conn->n_children; i++)
+		more |= want_child(sa, &conn->children[i]);
+	if (w && sa->waiter) {
+		ike_waiter_say(w, "%s is being negotiated already", conn->name);
+		ike_waiter_done(w, 1);
+	} else if (!more && sa->state == IKESA_ESTABLISHED) {
+		ike_waiter_say(w, "%s is already up", child ? child->name :
+							       conn->name);
+		ike_waiter_done(w, 0);
+	} else if (w) {
+		sa->waiter = w;
+	}
+	ikesa_children_pump(d, sa);
 }
 
 void ikesa_up(struct ike_daemon *d, const char *name, struct ike_waiter *w)
 {
 	const struct ike_conn *conn;
 	const struct ike_child *child;
-	struct ikesa *sa;
 
 	if (!find_target(d->conf, name, &conn, &child)) {
 		ike_waiter_say(w, "no connection or child named \"%s\"", name);
 		ike_waiter_done(w, 1);
 		return;
 	}
-	sa = established(d, conn->name);
-	if (sa && sa->state == IKESA_ESTABLISHED && sa->child.installed) {
-		ike_waiter_say(w, "%s is already up", conn->name);
-		ike_waiter_done(w, 0);
-		return;
-	}
-	if (sa) {
-		ike_waiter_say(w, "%s is being negotiated already", conn->name);
-		ike_waiter_done(w, 1);
-		return;
-	}
-	ikesa_initiate(d, conn, child, w);
+	bring_up(d, conn, child, w);
 }
 
+/* A child: its CHILD_SA is deleted; a connection: its IKE SA. */
 void ikesa_down(struct ike_daemon *d, const char *name, struct ike_waiter *w)
 {
 	const struct ike_conn *conn;
 	const struct ike_child *child;
+	struct ikesa_child *ch;
 	struct ikesa *sa;
 	int n = 0;
 
@@ -88,11 +127,64 @@ void ikesa_down(struct ike_daemon *d, const char *name, struct ike_waiter *w)
 	for (sa = d->sas->head; sa; sa = sa->next) {
 		if (strcmp(sa->conn_name, conn->name) || sa->state == IKESA_DEAD)
 			continue;
-		ikesa_delete(d, sa);
+		if (!child) {
+			ikesa_delete(d, sa);
+			n++;
+			continue;
+		}
+		ch = ikesa_child_find(sa, child->name);
+		if (!ch || !ch->cur.installed)
+			continue;
+		if (sa->req.buf || sa->rk_kind) {
+			ike_waiter_say(w, "%s: IKE SA busy, try again", name);
+			ike_waiter_done(w, 1);
+			return;
+		}
+		ikesa_child_send_delete(d, sa, ch, ch->cur.spi_in);
 		n++;
 	}
-	ike_waiter_say(w, n ? "%s: deleting its IKE SA" :
-			      "%s has no IKE SA", conn->name);
+	if (child)
+		ike_waiter_say(w, n ? "%s: deleting its CHILD_SA" :
+				      "%s has no CHILD_SA", name);
+	else
+		ike_waiter_say(w, n ? "%s: deleting its IKE SA" :
+				      "%s has no IKE SA", name);
+	ike_waiter_done(w, 0);
+}
+
+/*
+ * `kipsec rekey CHILD` / `kipsec rekey --ike CONN`: start the rekey now;
+ * a rekey that has to wait for another exchange follows it.
+ */
+void ikesa_rekey(struct ike_daemon *d, const char *name, bool ike,
+		 struct ike_waiter *w)
+{
+	const struct ike_conn *conn;
+	const struct ike_child *child;
+	struct ikesa_child *ch = NULL;
+	struct ikesa *sa;
+
+	if (!find_target(d->conf, name, &conn, &child) ||
+	    (ike && child) || (!ike && !child)) {
+		ike_waiter_say(w, ike ? "no connection named \"%s\"" :
+				  "no child named \"%s\"", name);
+		ike_waiter_done(w, 1);
+		return;
+	}
+	sa = established(d, conn->name);
+	if (sa && child)
+		ch = ikesa_child_find(sa, child->name);
+	if (!sa || sa->state != IKESA_ESTABLISHED ||
+	    (child && (!ch || !ch->cur.installed))) {
+		ike_waiter_say(w, "%s is not up", name);
+		ike_waiter_done(w, 1);
+		return;
+	}
+	if (ike)
+		ikesa_rekey_ike(d, sa);
+	else
+		ikesa_rekey_child(d, sa, ch);
+	ike_waiter_say(w, "%s: rekeying", name);
 	ike_waiter_done(w, 0);
 }
 
@@ -107,36 +199,32 @@ static const char *hex_spi(const uint8_t *spi, char *buf)
 	return buf;
 }
 
-static void status_child_json(struct json *j, const struct ikesa *sa)
+static void status_child_json(struct json *j, const struct child_sa *c)
 {
-	const struct child_sa *c = &sa->child;
 	char buf[1024];
 
-	json_open_arr(j, "child_sas");
-	if (c->installed) {
-		json_open_obj(j, NULL);
-		json_str(j, "name", c->name);
-		json_str(j, "state", "INSTALLED");
-		json_str(j, "mode", c->mode == KIPSEC_MODE_TRANSPORT ?
-				    "TRANSPORT" : "TUNNEL");
-		snprintf(buf, sizeof(buf), "0x%08x", c->spi_in);
-		json_str(j, "spi_in", buf);
-		snprintf(buf, sizeof(buf), "0x%08x", c->spi_out);
-		json_str(j, "spi_out", buf);
-		json_uint(j, "reqid", c->reqid);
-		json_str(j, "proposal",
-			 ike_proposal_format(&c->prop, buf, sizeof(buf)));
-		json_str(j, "local_ts",
-			 ike_ts_list_format(c->ts_l, c->n_l, buf, sizeof(buf)));
-		json_str(j, "remote_ts",
-			 ike_ts_list_format(c->ts_r, c->n_r, buf, sizeof(buf)));
-		json_close_obj(j);
-	}
-	json_close_arr(j);
+	json_open_obj(j, NULL);
+	json_str(j, "name", c->name);
+	json_str(j, "state", "INSTALLED");
+	json_str(j, "mode", c->mode == KIPSEC_MODE_TRANSPORT ?
+			    "TRANSPORT" : "TUNNEL");
+	snprintf(buf, sizeof(buf), "0x%08x", c->spi_in);
+	json_str(j, "spi_in", buf);
+	snprintf(buf, sizeof(buf), "0x%08x", c->spi_out);
+	json_str(j, "spi_out", buf);
+	json_uint(j, "reqid", c->reqid);
+	json_str(j, "proposal",
+		 ike_proposal_format(&c->prop, buf, sizeof(buf)));
+	json_str(j, "local_ts",
+		 ike_ts_list_format(c->ts_l, c->n_l, buf, sizeof(buf)));
+	json_str(j, "remote_ts",
+		 ike_ts_list_format(c->ts_r, c->n_r, buf, sizeof(buf)));
+	json_close_obj(j);
 }
 
 static void status_sa_json(struct json *j, const struct ikesa *sa)
 {
+	const struct ikesa_child *ch;
 	char buf[1024];
 
 	json_open_obj(j, NULL);
@@ -153,15 +241,33 @@ static void status_sa_json(struct json *j, const struct ikesa *sa)
 			 ike_proposal_format(&sa->prop, buf, sizeof(buf)));
 	json_str(j, "nat", sa->nat_here ? "local" :
 			   sa->nat_there ? "remote" : "none");
-	status_child_json(j, sa);
+	json_open_arr(j, "child_sas");
+	for (ch = sa->children; ch; ch = ch->next)
+		if (ch->cur.installed)
+			status_child_json(j, &ch->cur);
+	json_close_arr(j);
 	json_close_obj(j);
+}
+
+static void status_child_text(FILE *f, const struct child_sa *c)
+{
+	char a[1024], b[1024], r[1024];
+
+	fprintf(f, "  %s: INSTALLED, %s, SPIs 0x%08x_i 0x%08x_o, %s\n    %s === %s\n",
+		c->name, c->mode == KIPSEC_MODE_TRANSPORT ? "TRANSPORT" :
+							     "TUNNEL",
+		c->spi_in, c->spi_out,
+		ike_proposal_format(&c->prop, a, sizeof(a)),
+		ike_ts_list_format(c->ts_l, c->n_l, b, sizeof(b)),
+		ike_ts_list_format(c->ts_r, c->n_r, r, sizeof(r)));
 }
 
 static void status_text(struct ike_daemon *d, FILE *f)
 {
+	const struct ikesa_child *ch;
 	const struct ikesa_note *n;
 	const struct ikesa *sa;
-	char a[1024], b[1024], c[1024], spi_i[20], spi_r[20];
+	char a[1024], b[1024], spi_i[20], spi_r[20];
 
 	for (sa = d->sas->head; sa; sa = sa->next) {
 		fprintf(f, "%s: %s, %s %s <-> %s %s, SPIs %s_i %s_r\n",
@@ -173,18 +279,9 @@ static void status_text(struct ike_daemon *d, FILE *f)
 		if (sa->state == IKESA_ESTABLISHED)
 			fprintf(f, "  IKE proposal %s\n",
 				ike_proposal_format(&sa->prop, a, sizeof(a)));
-		if (sa->child.installed)
-			fprintf(f, "  %s: INSTALLED, %s, SPIs 0x%08x_i 0x%08x_o, %s\n    %s === %s\n",
-				sa->child.name,
-				sa->child.mode == KIPSEC_MODE_TRANSPORT ?
-				"TRANSPORT" : "TUNNEL",
-				sa->child.spi_in, sa->child.spi_out,
-				ike_proposal_format(&sa->child.prop, a,
-						    sizeof(a)),
-				ike_ts_list_format(sa->child.ts_l,
-						   sa->child.n_l, b, sizeof(b)),
-				ike_ts_list_format(sa->child.ts_r,
-						   sa->child.n_r, c, sizeof(c)));
+		for (ch = sa->children; ch; ch = ch->next)
+			if (ch->cur.installed)
+				status_child_text(f, &ch->cur);
 	}
 	for (n = d->sas->notes; n; n = n->next)
 		if (n->last_error[0])
@@ -224,6 +321,7 @@ void ikesa_status(struct ike_daemon *d, FILE *f, bool json)
 
 void ikesa_config_changed(struct ike_daemon *d, struct ike_config *old)
 {
+	struct ikesa_child *ch;
 	struct ikesa *sa;
 	size_t i, c;
 
@@ -232,6 +330,10 @@ void ikesa_config_changed(struct ike_daemon *d, struct ike_config *old)
 	for (sa = d->sas->head; sa; sa = sa->next) {
 		sa->conn = ike_config_find(d->conf, sa->conn_name);
 		sa->child_cfg = NULL;
+		for (ch = sa->children; ch; ch = ch->next)
+			ch->cfg = sa->conn ? ike_conn_find_child(sa->conn,
+								 ch->cur.name) :
+					     NULL;
 		if (!sa->conn) {
 			ike_log("%s: gone from the configuration: deleting its IKE SA",
 				sa->conn_name);
@@ -239,9 +341,8 @@ void ikesa_config_changed(struct ike_daemon *d, struct ike_config *old)
 			ikesa_delete(d, sa);
 			continue;
 		}
-		if (sa->child.name[0])
-			sa->child_cfg = ike_conn_find_child(sa->conn,
-							    sa->child.name);
+		if (sa->children)
+			sa->child_cfg = sa->children->cfg;
 	}
 	/* a trap that stays keeps its policies and reqid: CHILD_SAs use them */
 	ikesa_trap_remove_stale(d);
@@ -249,14 +350,14 @@ void ikesa_config_changed(struct ike_daemon *d, struct ike_config *old)
 		const struct ike_conn *conn = &d->conf->conns[i];
 
 		for (c = 0; c < conn->n_children; c++) {
-			const struct ike_child *ch = &conn->children[c];
+			const struct ike_child *cc = &conn->children[c];
 
-			if (ch->start_action == IKE_CONF_ACTION_TRAP &&
-			    !ikesa_trap_find(d, conn->name, ch->name))
-				ikesa_trap_install(d, conn, ch);
-			else if (ch->start_action == IKE_CONF_ACTION_START &&
-				 !old && !established(d, conn->name))
-				ikesa_initiate(d, conn, ch, NULL);
+			if (cc->start_action == IKE_CONF_ACTION_TRAP &&
+			    !ikesa_trap_find(d, conn->name, cc->name))
+				ikesa_trap_install(d, conn, cc);
+			else if (cc->start_action == IKE_CONF_ACTION_START &&
+				 !old)
+				bring_up(d, conn, cc, NULL);
 		}
 	}
 }
@@ -269,20 +370,22 @@ void ikesa_config_changed(struct ike_daemon *d, struct ike_config *old)
  */
 static void expire_event(struct ike_daemon *d, const struct sa *k)
 {
+	struct ikesa_child *ch;
 	struct ikesa *sa;
 
 	for (sa = d->sas->head; sa; sa = sa->next) {
-		struct child_sa *c = &sa->child;
-
-		if (sa->state != IKESA_ESTABLISHED || !c->installed ||
-		    (k->spi != c->spi_in && k->spi != c->spi_out))
+		for (ch = sa->children; ch; ch = ch->next)
+			if (ch->cur.installed && (k->spi == ch->cur.spi_in ||
+						  k->spi == ch->cur.spi_out))
+				break;
+		if (sa->state != IKESA_ESTABLISHED || !ch)
 			continue;
 		if (k->expire_kind == KIPSEC_EXPIRE_KIND_SOFT) {
-			ikesa_rekey_child(d, sa);
+			ikesa_rekey_child(d, sa, ch);
 		} else {
 			ike_log("%s: CHILD_SA %s expired before it was rekeyed",
-				sa->conn_name, c->name);
-			ikesa_child_remove(d, sa);
+				sa->conn_name, ch->cur.name);
+			ikesa_child_close(d, sa, ch);
 		}
 		return;
 	}
@@ -307,11 +410,11 @@ void ikesa_kernel_event(struct ike_daemon *d,
 			continue;
 		conn = ike_config_find(d->conf, t->conn);
 		child = conn ? ike_conn_find_child(conn, t->child) : NULL;
-		if (!child || established(d, t->conn))
+		if (!child)
 			return;
 		ike_log("%s: a packet needs CHILD_SA %s: initiating",
 			t->conn, t->child);
-		ikesa_initiate(d, conn, child, NULL);
+		bring_up(d, conn, child, NULL);
 		return;
 	}
 }

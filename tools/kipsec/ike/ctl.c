@@ -98,6 +98,17 @@ static int down_run(struct args *a, const struct opts *o)
 	return ctl_request(o, "down", arg_conn(a));
 }
 
+/* rekey [--ike] NAME: a child's CHILD_SA, or with --ike a connection's IKE SA */
+static int rekey_run(struct args *a, const struct opts *o)
+{
+	const char *first = args_peek(a);
+	bool ike = first && !strcmp(first, "--ike");
+
+	if (ike)
+		args_next(a);
+	return ctl_request(o, ike ? "rekey-ike" : "rekey", arg_conn(a));
+}
+
 static int status_run(struct args *a, const struct opts *o)
 {
 	if (!args_done(a))
@@ -114,12 +125,18 @@ static int reload_run(struct args *a, const struct opts *o)
 
 static void up_usage(FILE *f)
 {
-	fputs("Usage: kipsec [--control SOCKET] up CONNECTION\n", f);
+	fputs("Usage: kipsec [--control SOCKET] up CONNECTION|CHILD\n", f);
 }
 
 static void down_usage(FILE *f)
 {
-	fputs("Usage: kipsec [--control SOCKET] down CONNECTION\n", f);
+	fputs("Usage: kipsec [--control SOCKET] down CONNECTION|CHILD\n", f);
+}
+
+static void rekey_usage(FILE *f)
+{
+	fputs("Usage: kipsec [--control SOCKET] rekey CHILD\n"
+	      "       kipsec [--control SOCKET] rekey --ike CONNECTION\n", f);
 }
 
 static void status_usage(FILE *f)
@@ -134,11 +151,15 @@ static void reload_usage(FILE *f)
 
 static const struct command up_cmds[] = { { "", up_run } };
 static const struct command down_cmds[] = { { "", down_run } };
+static const struct command rekey_cmds[] = { { "", rekey_run } };
 static const struct command status_cmds[] = { { "", status_run } };
 static const struct command reload_cmds[] = { { "", reload_run } };
 
 const struct object up_object = { "up", up_cmds, 1, "", up_usage };
 const struct object down_object = { "down", down_cmds, 1, "", down_usage };
+const struct object rekey_object = {
+	"rekey", rekey_cmds, 1, "", rekey_usage,
+};
 const struct object status_object = {
 	"status", status_cmds, 1, "", status_usage,
 };

@@ -440,6 +440,10 @@ static void ctl_accept(struct ike_daemon *d)
 		ikesa_up(d, arg, w);
 	} else if (!strcmp(line, "down") && arg) {
 		ikesa_down(d, arg, w);
+	} else if (!strcmp(line, "rekey") && arg) {
+		ikesa_rekey(d, arg, false, w);
+	} else if (!strcmp(line, "rekey-ike") && arg) {
+		ikesa_rekey(d, arg, true, w);
 	} else if (!strcmp(line, "status")) {
 		ctl_status(d, w, arg && !strcmp(arg, "-j"));
 	} else if (!strcmp(line, "reload") && !arg) {

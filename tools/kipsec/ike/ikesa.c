@@ -66,7 +66,7 @@ static void pending_clear(struct ikesa_pending *p)
 
 static void ikesa_free(struct ike_daemon *d, struct ikesa *sa)
 {
-	struct ikesa **pp;
+	struct ikesa **pp, *o;
 
 	for (pp = &d->sas->head; *pp; pp = &(*pp)->next) {
 		if (*pp == sa) {
@@ -74,6 +74,9 @@ static void ikesa_free(struct ike_daemon *d, struct ikesa *sa)
 			break;
 		}
 	}
+	for (o = d->sas->head; o; o = o->next)
+		if (o->rk_theirs == sa)
+			o->rk_theirs = NULL;	/* its collision is moot */
 	ikesa_child_remove(d, sa);
 	if (sa->waiter)
 		ike_waiter_done(sa->waiter, sa->state == IKESA_ESTABLISHED ?
@@ -434,7 +437,14 @@ static void informational_request(struct ike_daemon *d, struct ikesa *sa,
 				sa->conn_name);
 			ikesa_send_encrypted(d, sa, IKE_INFORMATIONAL, true,
 					     &inner);
-			sa->state = IKESA_DEAD;
+			/*
+			 * It won a rekey collision (RFC 7296 2.8.2) before
+			 * our rekey was answered: the answer lets us delete
+			 * our redundant IKE SA.
+			 */
+			sa->state = sa->rk_kind == IKESA_RK_IKE &&
+				    sa->rk_their_nonce_len ? IKESA_DELETING :
+							     IKESA_DEAD;
 			return;
 		}
 		ikesa_child_peer_delete(d, sa, &m->del[i], &inner);
@@ -544,20 +554,29 @@ void ikesa_input(struct ike_daemon *d, const struct ike_dgram *dg)
  */
 static void peer_dead(struct ike_daemon *d, struct ikesa *sa)
 {
-	const struct ike_child *c = sa->child_cfg;
-	const struct ike_conn *conn = sa->conn;
+	struct ikesa *again = NULL;
+	struct ikesa_child *ch;
+	const struct ike_child *c;
 
-	ikesa_child_remove(d, sa);
-	if (!c || !conn)
-		return;
-	if (c->dpd_action == IKE_CONF_ACTION_START) {
-		ike_log("%s: dpd_action = restart: initiating again",
-			sa->conn_name);
-		ikesa_initiate(d, conn, c, NULL);
-	} else if (c->dpd_action == IKE_CONF_ACTION_TRAP) {
-		ike_log("%s: dpd_action = trap: waiting for traffic",
-			sa->conn_name);
+	for (ch = sa->children; ch; ch = ch->next) {
+		c = ch->cfg;
+		if (c && c->dpd_action == IKE_CONF_ACTION_TRAP) {
+			ike_log("%s: dpd_action = trap: CHILD_SA %s waits for traffic",
+				sa->conn_name, c->name);
+		} else if (c && c->dpd_action == IKE_CONF_ACTION_START &&
+			   again) {
+			ikesa_child_add(again, c);
+		} else if (c && c->dpd_action == IKE_CONF_ACTION_START &&
+			   sa->conn) {
+			ike_log("%s: dpd_action = restart: initiating again",
+				sa->conn_name);
+			ikesa_initiate(d, sa->conn, c, NULL);
+			again = d->sas->head;	/* ikesa_new() puts it there */
+			if (again == sa || again->state == IKESA_DEAD)
+				again = NULL;
+		}
 	}
+	ikesa_child_remove(d, sa);
 }
 
 static void retransmit(struct ike_daemon *d, struct ikesa *sa, uint64_t now)
@@ -585,7 +604,7 @@ static void retransmit(struct ike_daemon *d, struct ikesa *sa, uint64_t now)
 	transmit(d, sa, sa->req.buf, sa->req.len);
 }
 
-static uint64_t earliest(uint64_t a, uint64_t b)
+uint64_t ikesa_earliest(uint64_t a, uint64_t b)
 {
 	if (!a)
 		return b;
@@ -610,18 +629,16 @@ uint64_t ikesa_run_timers(struct ike_daemon *d, uint64_t now)
 		}
 		if (sa->state == IKESA_ESTABLISHED) {
 			ikesa_established_timers(d, sa, now);
-			ikesa_rekey_timers(d, sa, now);
+			next = ikesa_earliest(next,
+					      ikesa_rekey_timers(d, sa, now));
 		}
 		if (sa->state == IKESA_DEAD)
 			continue;
 		if (sa->req.buf)
-			next = earliest(next, sa->req.next_at);
+			next = ikesa_earliest(next, sa->req.next_at);
 		if (sa->state == IKESA_HALF_OPEN)
-			next = earliest(next, sa->created_at + HALF_OPEN_MS);
-		next = earliest(next, sa->timer_at);
-		next = earliest(next, sa->old_out_deadline);
-		next = earliest(next, sa->rekey_retry_at);
-		next = earliest(next, sa->rekey_ike_at);
+			next = ikesa_earliest(next, sa->created_at + HALF_OPEN_MS);
+		next = ikesa_earliest(next, sa->timer_at);
 	}
 	reap(d);
 	return next ? next : UINT64_MAX;

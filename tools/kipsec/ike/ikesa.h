@@ -22,6 +22,8 @@ void ikesa_kernel_event(struct ike_daemon *d,
 /* Control requests; the waiter is theirs (answered now or later). */
 void ikesa_up(struct ike_daemon *d, const char *conn, struct ike_waiter *w);
 void ikesa_down(struct ike_daemon *d, const char *conn, struct ike_waiter *w);
+void ikesa_rekey(struct ike_daemon *d, const char *name, bool ike,
+		 struct ike_waiter *w);
 void ikesa_status(struct ike_daemon *d, FILE *f, bool json);
 
 /*

@@ -26,11 +26,13 @@ enum ikesa_state {
 
 #define CHILD_MAX_POLICIES	48
 
+/* What our outstanding CREATE_CHILD_SA or INFORMATIONAL request does. */
 enum ikesa_rekey_kind {
 	IKESA_RK_NONE,
-	IKESA_RK_CHILD,		/* rekeying the CHILD_SA */
+	IKESA_RK_NEW_CHILD,	/* creating an additional CHILD_SA */
+	IKESA_RK_CHILD,		/* rekeying a CHILD_SA */
 	IKESA_RK_IKE,		/* rekeying the IKE SA */
-	IKESA_RK_DELETE_OLD,	/* the Delete of the old CHILD_SA */
+	IKESA_RK_DELETE,	/* deleting a CHILD_SA (rk_del_spi) */
 };
 
 struct sa;
@@ -53,6 +55,26 @@ struct child_sa {
 	uint32_t policy_ids[CHILD_MAX_POLICIES];
 };
 
+/*
+ * One CHILD_SA of an IKE SA with its rekeying: the pair in use, the
+ * successor we asked for, the one the peer asked for at the same time (a
+ * collision, RFC 7296 section 2.8.1) and the predecessor until it is
+ * deleted. A slot that is not up yet waits for its CREATE_CHILD_SA.
+ */
+struct ikesa_child {
+	struct ikesa_child *next;
+	const struct ike_child *cfg;	/* in the current configuration */
+	struct child_sa cur;
+	struct child_sa *rekey;		/* ours, being negotiated */
+	struct child_sa *theirs;	/* the peer's, while ours is */
+	struct child_sa *old;		/* until its Delete is answered */
+	uint8_t their_nonce[IKE_NONCE_MAX];	/* the lower of theirs */
+	size_t their_nonce_len;
+	bool failed;			/* creating it failed: not again */
+	uint64_t rekey_retry_at;	/* a rekey that must wait */
+	uint64_t old_out_deadline;	/* responder: install out anyway */
+};
+
 /* Our outstanding request (window size 1). */
 struct ikesa_pending {
 	uint8_t *buf;
@@ -68,6 +90,7 @@ struct ikesa {
 	char *conn_name;
 	const struct ike_conn *conn;	/* in the current configuration */
 	const struct ike_child *child_cfg;	/* what IKE_AUTH creates */
+	struct ikesa_child *children;	/* the first one IKE_AUTH's */
 	enum ikesa_state state;
 	bool initiator;			/* of this IKE SA */
 	uint8_t spi_i[IKE_SPI_LEN], spi_r[IKE_SPI_LEN];
@@ -107,13 +130,13 @@ struct ikesa {
 	uint8_t peer_hashes[32];	/* its SIGNATURE_HASH_ALGORITHMS */
 	size_t peer_hashes_len;
 	bool peer_hashes_seen;
-	struct child_sa child;		/* the CHILD_SA in use */
-	struct child_sa rekey;		/* its successor, being negotiated */
-	struct child_sa old;		/* its predecessor, until deleted */
 	struct ike_waiter *waiter;	/* `kipsec up`, until done */
+	bool waiter_failed;		/* a child it waits for failed */
 
-	/* a CREATE_CHILD_SA we initiated (rekey.c) */
+	/* a CREATE_CHILD_SA or Delete we initiated (rekey.c, create.c) */
 	enum ikesa_rekey_kind rk_kind;
+	struct ikesa_child *rk_child;	/* which CHILD_SA it is about */
+	uint32_t rk_del_spi;		/* our inbound SPI, being deleted */
 	struct ike_kex *rk_kex;
 	uint16_t rk_group;
 	uint8_t rk_ni[IKE_NONCE_MAX];
@@ -121,8 +144,10 @@ struct ikesa {
 	uint8_t rk_spi[IKE_SPI_LEN];	/* the new IKE SA's, rekeying it */
 	bool pfs_probe;			/* the first rekey checks PFS */
 	uint64_t rekey_ike_at;		/* when to rekey the IKE SA */
-	uint64_t rekey_retry_at;	/* a rekey that must wait */
-	uint64_t old_out_deadline;	/* responder: install out anyway */
+	/* the peer's IKE SA rekey that collided with ours (section 2.8.2) */
+	struct ikesa *rk_theirs;
+	uint8_t rk_their_nonce[IKE_NONCE_MAX];
+	size_t rk_their_nonce_len;
 };
 
 /* What `kipsec status` says about a connection that failed last. */
@@ -175,6 +200,7 @@ void ikesa_send_encrypted(struct ike_daemon *d, struct ikesa *sa,
 void ikesa_delete(struct ike_daemon *d, struct ikesa *sa);
 void ikesa_established(struct ikesa *sa);
 void ikesa_keylog(struct ike_daemon *d, const struct ikesa *sa);
+uint64_t ikesa_earliest(uint64_t a, uint64_t b);
 void ss_to_addr(const struct sockaddr_storage *ss, struct addr *a);
 uint16_t ss_port(const struct sockaddr_storage *ss);
 void ss_set_port(struct sockaddr_storage *ss, uint16_t port);
@@ -182,6 +208,10 @@ const char *ss_format(const struct sockaddr_storage *ss, char *buf,
 		      size_t size);
 
 /* auth.c */
+int ikesa_conn_addresses(const struct ike_conn *c,
+			 struct sockaddr_storage *local,
+			 struct sockaddr_storage *remote, char *why,
+			 size_t size);
 void ikesa_send_init(struct ike_daemon *d, struct ikesa *sa);
 void ikesa_initiate(struct ike_daemon *d, const struct ike_conn *conn,
 		    const struct ike_child *child, struct ike_waiter *w);
@@ -201,14 +231,28 @@ void ikesa_auth_response(struct ike_daemon *d, struct ikesa *sa,
 int ikesa_child_alloc_spi(struct ike_daemon *d, struct ikesa *sa,
 			  struct child_sa *c);
 int ikesa_child_add_sas(struct ike_daemon *d, struct ikesa *sa,
-			struct child_sa *c, const struct ike_kdf_in *in,
-			bool outbound_now, char *why, size_t size);
+			const struct ike_child *cfg, struct child_sa *c,
+			const struct ike_kdf_in *in, bool outbound_now,
+			char *why, size_t size);
 int ikesa_child_add_out(struct ike_daemon *d, struct child_sa *c);
 void ikesa_child_del_sas(struct ike_daemon *d, struct ikesa *sa,
 			 struct child_sa *c);
 int ikesa_child_install(struct ike_daemon *d, struct ikesa *sa,
+			struct ikesa_child *ch, const struct ike_kdf_in *in,
 			char *why, size_t size);
+struct ikesa_child *ikesa_child_add(struct ikesa *sa,
+				    const struct ike_child *cfg);
+struct ikesa_child *ikesa_child_find(const struct ikesa *sa,
+				     const char *name);
+struct child_sa *ikesa_child_successor(const struct child_sa *c);
+void ikesa_child_sa_free(struct ike_daemon *d, struct ikesa *sa,
+			 struct child_sa **c);
+void ikesa_child_close(struct ike_daemon *d, struct ikesa *sa,
+		       struct ikesa_child *ch);
 void ikesa_child_remove(struct ike_daemon *d, struct ikesa *sa);
+struct child_sa *ikesa_child_by_spi_in(struct ikesa *sa, uint32_t spi,
+				       struct ikesa_child **slot);
+void ikesa_put_esp_delete(struct ike_buf *b, uint32_t spi);
 void ikesa_child_peer_delete(struct ike_daemon *d, struct ikesa *sa,
 			     const struct ike_pl_delete *del,
 			     struct ike_buf *reply);
@@ -219,7 +263,17 @@ void ikesa_trap_remove_stale(struct ike_daemon *d);
 struct ikesa_trap *ikesa_trap_find(struct ike_daemon *d, const char *conn,
 				   const char *child);
 
-/* auth.c, shared with rekey.c */
+/* auth.c, shared with rekey.c and create.c */
+uint16_t ikesa_child_choose(struct ike_daemon *d, struct ikesa *sa,
+			    const struct ike_msg *m, bool ke,
+			    const struct ike_child **cfg, struct child_sa *c,
+			    char *why, size_t size);
+void ikesa_put_child_offer(struct ike_buf *b, const struct ikesa *sa,
+			   const struct ike_child *c, uint32_t spi, bool ke);
+void ikesa_put_child_answer(struct ike_buf *b, const struct child_sa *c);
+int ikesa_child_accept(struct ikesa *sa, struct ikesa_child *ch,
+		       const struct ike_msg *m, bool ke, char *why,
+		       size_t size);
 size_t ikesa_child_offer(const struct ike_child *c, uint32_t spi, bool ke,
 			 struct ike_proposal *out, size_t max);
 size_t ikesa_resolve_ts(const struct ike_ts_cfgs *cfg,
@@ -235,15 +289,35 @@ int ikesa_derive_keys(struct ikesa *sa, const uint8_t *gir, size_t gir_len,
 		      char *why, size_t size);
 
 /* rekey.c */
+uint16_t ikesa_first_ke(const struct ike_proposal *v, size_t n);
+bool ikesa_offers_ke(const struct ike_proposal *v, size_t n, uint16_t g);
 void ikesa_create_child_request(struct ike_daemon *d, struct ikesa *sa,
 				const struct ike_msg *m);
 void ikesa_create_child_response(struct ike_daemon *d, struct ikesa *sa,
 				 const struct ike_msg *m);
-void ikesa_rekey_child(struct ike_daemon *d, struct ikesa *sa);
+void ikesa_rekey_child(struct ike_daemon *d, struct ikesa *sa,
+		       struct ikesa_child *ch);
 void ikesa_rekey_ike(struct ike_daemon *d, struct ikesa *sa);
 void ikesa_informational_response(struct ike_daemon *d, struct ikesa *sa);
-void ikesa_rekey_timers(struct ike_daemon *d, struct ikesa *sa,
-			uint64_t now);
+uint64_t ikesa_rekey_timers(struct ike_daemon *d, struct ikesa *sa,
+			    uint64_t now);
+void ikesa_child_promote(struct ikesa_child *ch, struct child_sa **next);
+void ikesa_child_send_delete(struct ike_daemon *d, struct ikesa *sa,
+			     struct ikesa_child *ch, uint32_t spi);
+void ikesa_answer_notify(struct ike_daemon *d, struct ikesa *sa,
+			 uint16_t type, const uint8_t *data, size_t len);
+void ikesa_refuse_ke(struct ike_daemon *d, struct ikesa *sa, uint16_t g);
+ssize_t ikesa_respond_ke(uint16_t g, const struct ike_msg *m, uint8_t *pub,
+			 ssize_t *publen, uint8_t *gir);
+ssize_t ikesa_shared_secret(struct ike_kex *kex, uint16_t group,
+			    const struct ike_msg *m, uint8_t *gir);
+
+/* create.c */
+void ikesa_children_pump(struct ike_daemon *d, struct ikesa *sa);
+void ikesa_new_child_request(struct ike_daemon *d, struct ikesa *sa,
+			     const struct ike_msg *m);
+void ikesa_new_child_response(struct ike_daemon *d, struct ikesa *sa,
+			      const struct ike_msg *m);
 
 /* peerauth.c */
 int ikesa_id_from_conf(const char *s, const struct sockaddr_storage *addr,

@@ -23,7 +23,7 @@
 #define REKEY_RETRY_MS		5000
 #define OLD_OUT_GRACE_MS	10000
 
-static uint16_t first_ke(const struct ike_proposal *v, size_t n)
+uint16_t ikesa_first_ke(const struct ike_proposal *v, size_t n)
 {
 	size_t i, t;
 
@@ -36,10 +36,10 @@ static uint16_t first_ke(const struct ike_proposal *v, size_t n)
 
 static uint16_t ke_of(const struct ike_proposal *p)
 {
-	return first_ke(p, 1);
+	return ikesa_first_ke(p, 1);
 }
 
-static bool offers_ke(const struct ike_proposal *v, size_t n, uint16_t g)
+bool ikesa_offers_ke(const struct ike_proposal *v, size_t n, uint16_t g)
 {
 	size_t i, t;
 
@@ -72,91 +72,136 @@ static int put_ke(struct ike_buf *b, struct ike_kex **kex, uint16_t g)
 	return 0;
 }
 
+static void retry_later(struct ikesa_child *ch)
+{
+	ch->rekey_retry_at = ike_now_ms() + REKEY_RETRY_MS;
+}
+
+/* Our CREATE_CHILD_SA is over: what it reserved goes unless kept. */
 static void rekey_reset(struct ike_daemon *d, struct ikesa *sa)
 {
-	ikesa_child_del_sas(d, sa, &sa->rekey);
-	memset(&sa->rekey, 0, sizeof(sa->rekey));
+	if (sa->rk_child && sa->rk_kind == IKESA_RK_CHILD)
+		ikesa_child_sa_free(d, sa, &sa->rk_child->rekey);
 	ike_kex_free(sa->rk_kex);
 	sa->rk_kex = NULL;
 	sa->rk_kind = IKESA_RK_NONE;
+	sa->rk_child = NULL;
 }
 
-/* The successor of the CHILD_SA: same name, mode, selectors and reqid. */
-static void successor_of(const struct child_sa *c, struct child_sa *next)
+/*
+ * *next takes over from the pair in use: it gets the policies, and the
+ * pair in use becomes the predecessor, to be deleted.
+ */
+void ikesa_child_promote(struct ikesa_child *ch, struct child_sa **next)
 {
-	memset(next, 0, sizeof(*next));
-	memcpy(next->name, c->name, sizeof(next->name));
-	next->mode = c->mode;
-	next->reqid = c->reqid;
-	next->n_l = c->n_l;
-	next->n_r = c->n_r;
-	memcpy(next->ts_l, c->ts_l, sizeof(c->ts_l));
-	memcpy(next->ts_r, c->ts_r, sizeof(c->ts_r));
+	struct child_sa prev = ch->cur;
+
+	ch->cur = **next;
+	ch->cur.n_pol = prev.n_pol;
+	memcpy(ch->cur.policy_ids, prev.policy_ids, sizeof(prev.policy_ids));
+	prev.n_pol = 0;
+	**next = prev;
+	ch->old = *next;
+	*next = NULL;
 }
 
-/* The new pair takes over: policies move, the old pair waits to go. */
-static void take_over(struct ikesa *sa)
+/* An INFORMATIONAL request deleting the CHILD_SA whose inbound SPI is spi. */
+void ikesa_child_send_delete(struct ike_daemon *d, struct ikesa *sa,
+			     struct ikesa_child *ch, uint32_t spi)
 {
-	sa->old = sa->child;
-	sa->child = sa->rekey;
-	sa->child.n_pol = sa->old.n_pol;
-	memcpy(sa->child.policy_ids, sa->old.policy_ids,
-	       sizeof(sa->old.policy_ids));
-	sa->old.n_pol = 0;
-	memset(&sa->rekey, 0, sizeof(sa->rekey));
+	struct ike_buf inner = { 0 };
+
+	ikesa_put_esp_delete(&inner, spi);
+	sa->rk_kind = IKESA_RK_DELETE;
+	sa->rk_child = ch;
+	sa->rk_del_spi = spi;
+	ikesa_send_encrypted(d, sa, IKE_INFORMATIONAL, false, &inner);
 }
 
-static void end_probe(struct ikesa *sa, int status)
+static void end_probe(struct ike_daemon *d, struct ikesa *sa, bool failed)
 {
 	if (!sa->pfs_probe)
 		return;
 	sa->pfs_probe = false;
-	ike_waiter_done(sa->waiter, status);
-	sa->waiter = NULL;
+	sa->waiter_failed |= failed;
+	ikesa_children_pump(d, sa);
 }
 
-/* ---- rekeying the CHILD_SA, as initiator ---- */
-
-static void retry_later(struct ikesa *sa)
+/*
+ * Section 2.8.1: of two exchanges that rekeyed the same CHILD_SA (or IKE
+ * SA) at once, the one with the lowest of the four nonces made the
+ * redundant SA. Each exchange is represented by the lower of its two
+ * nonces; like strongSwan, nonces of different lengths compare by their
+ * common prefix.
+ */
+static int nonce_cmp(const uint8_t *a, size_t a_len, const uint8_t *b,
+		     size_t b_len)
 {
-	sa->rekey_retry_at = ike_now_ms() + REKEY_RETRY_MS;
+	return memcmp(a, b, a_len < b_len ? a_len : b_len);
 }
 
-void ikesa_rekey_child(struct ike_daemon *d, struct ikesa *sa)
+static void lower_nonce(const uint8_t *ni, size_t ni_len, const uint8_t *nr,
+			size_t nr_len, uint8_t *out, size_t *out_len)
+{
+	bool i_lower = nonce_cmp(ni, ni_len, nr, nr_len) < 0;
+
+	*out_len = i_lower ? ni_len : nr_len;
+	memcpy(out, i_lower ? ni : nr, *out_len);
+}
+
+/* Did the exchange with nonces ni, nr lose against the other one? */
+static bool collision_lost(const uint8_t *ni, size_t ni_len,
+			   const uint8_t *nr, size_t nr_len,
+			   const uint8_t *other, size_t other_len)
+{
+	uint8_t ours[IKE_NONCE_MAX];
+	size_t len;
+
+	lower_nonce(ni, ni_len, nr, nr_len, ours, &len);
+	return nonce_cmp(ours, len, other, other_len) < 0;
+}
+
+/* ---- rekeying a CHILD_SA, as initiator ---- */
+
+void ikesa_rekey_child(struct ike_daemon *d, struct ikesa *sa,
+		       struct ikesa_child *ch)
 {
 	static struct ike_proposal offer[IKE_MAX_PROPOSALS];
-	const struct ike_child *c = sa->child_cfg;
+	const struct ike_child *c = ch->cfg;
 	struct ike_buf inner = { 0 };
 	uint32_t spi_be;
 	size_t n;
 
-	if (sa->state != IKESA_ESTABLISHED || !c || !sa->child.installed ||
-	    sa->rk_kind || sa->old.spi_in)
+	if (sa->state != IKESA_ESTABLISHED || !c || !ch->cur.installed ||
+	    ch->rekey || ch->old || ch->theirs)
 		return;		/* nothing to rekey, or rekeying it already */
-	if (sa->req.buf) {
-		retry_later(sa);	/* one exchange at a time */
+	if (sa->req.buf || sa->rk_kind) {
+		retry_later(ch);	/* one exchange at a time */
 		return;
 	}
-	successor_of(&sa->child, &sa->rekey);
-	if (ikesa_child_alloc_spi(d, sa, &sa->rekey) ||
+	sa->rk_kind = IKESA_RK_CHILD;
+	sa->rk_child = ch;
+	ch->rekey = ikesa_child_successor(&ch->cur);
+	if (!ch->rekey || ikesa_child_alloc_spi(d, sa, ch->rekey) ||
 	    ike_nonce_new(sa->rk_ni)) {
 		ike_log("%s: cannot rekey CHILD_SA %s: %s", sa->conn_name,
-			sa->child.name, d->kernel.err);
+			ch->cur.name, ch->rekey ? d->kernel.err :
+						  "out of memory");
 		rekey_reset(d, sa);
-		retry_later(sa);
+		retry_later(ch);
 		return;
 	}
 	sa->rk_ni_len = IKE_NONCE_LEN;
-	if (!sa->rk_group || !offers_ke(c->esp.v, c->esp.n, sa->rk_group))
-		sa->rk_group = first_ke(c->esp.v, c->esp.n);
-	spi_be = htonl(sa->child.spi_in);
+	if (!sa->rk_group || !ikesa_offers_ke(c->esp.v, c->esp.n, sa->rk_group))
+		sa->rk_group = ikesa_first_ke(c->esp.v, c->esp.n);
+	spi_be = htonl(ch->cur.spi_in);
 	ike_put_notify(&inner, &(struct ike_pl_notify){
 		.proto = IKE_PROTO_ESP, .type = IKE_N_REKEY_SA,
 		.spi = { (const uint8_t *)&spi_be, 4 } });
-	if (sa->child.mode == KIPSEC_MODE_TRANSPORT)
+	if (ch->cur.mode == KIPSEC_MODE_TRANSPORT)
 		ike_put_notify(&inner, &(struct ike_pl_notify){
 			.type = IKE_N_USE_TRANSPORT_MODE });
-	n = ikesa_child_offer(c, sa->rekey.spi_in, true, offer,
+	n = ikesa_child_offer(c, ch->rekey->spi_in, true, offer,
 			      IKE_MAX_PROPOSALS);
 	ike_put_sa(&inner, offer, n);
 	ike_put_nonce(&inner, &(struct ike_bytes){ sa->rk_ni, sa->rk_ni_len });
@@ -165,17 +210,16 @@ void ikesa_rekey_child(struct ike_daemon *d, struct ikesa *sa)
 		rekey_reset(d, sa);
 		return;
 	}
-	ike_put_ts(&inner, IKE_PL_TSI, sa->child.ts_l, sa->child.n_l);
-	ike_put_ts(&inner, IKE_PL_TSR, sa->child.ts_r, sa->child.n_r);
-	sa->rk_kind = IKESA_RK_CHILD;
+	ike_put_ts(&inner, IKE_PL_TSI, ch->cur.ts_l, ch->cur.n_l);
+	ike_put_ts(&inner, IKE_PL_TSR, ch->cur.ts_r, ch->cur.n_r);
 	ike_debug(d, "%s: rekeying CHILD_SA %s%s", sa->conn_name,
-		  sa->child.name, sa->rk_group ? " with PFS" : "");
+		  ch->cur.name, sa->rk_group ? " with PFS" : "");
 	ikesa_send_encrypted(d, sa, IKE_CREATE_CHILD_SA, false, &inner);
 }
 
 /* g^ir of a CREATE_CHILD_SA: 0 bytes without a key exchange. */
-static ssize_t shared_secret(struct ike_kex *kex, uint16_t group,
-			     const struct ike_msg *m, uint8_t *gir)
+ssize_t ikesa_shared_secret(struct ike_kex *kex, uint16_t group,
+			    const struct ike_msg *m, uint8_t *gir)
 {
 	if (!group)
 		return 0;
@@ -185,28 +229,58 @@ static ssize_t shared_secret(struct ike_kex *kex, uint16_t group,
 			      IKE_KE_MAX);
 }
 
+/*
+ * A responder's key exchange for the peer's KE payload of group g: our
+ * public value into pub (*publen bytes), g^ir into gir. The length of
+ * g^ir, or -1 when the peer's value is invalid.
+ */
+ssize_t ikesa_respond_ke(uint16_t g, const struct ike_msg *m, uint8_t *pub,
+			 ssize_t *publen, uint8_t *gir)
+{
+	struct ike_kex *kex = ike_kex_new(g);
+	ssize_t glen;
+
+	*publen = kex ? ike_kex_public(kex, pub, IKE_KE_MAX) : -1;
+	glen = *publen < 0 ? -1 : ikesa_shared_secret(kex, g, m, gir);
+	ike_kex_free(kex);
+	return glen;
+}
+
 static void child_refused(struct ike_daemon *d, struct ikesa *sa,
+			  struct ikesa_child *ch,
 			  const struct ike_pl_notify *err)
 {
 	static struct ike_proposal offer[IKE_MAX_PROPOSALS];
-	const struct ike_child *c = sa->child_cfg;
+	const struct ike_child *c = ch->cfg;
 	char ours[1024], name[32];
 	uint16_t want;
 	size_t n;
 
+	if (ch->theirs) {
+		/* the peer did not count it as a collision: its rekey stands */
+		rekey_reset(d, sa);
+		ch->their_nonce_len = 0;
+		ikesa_child_promote(ch, &ch->theirs);
+		ch->old_out_deadline = ike_now_ms() + OLD_OUT_GRACE_MS;
+		return;
+	}
 	if (err->type == IKE_N_INVALID_KE_PAYLOAD && err->data.len == 2) {
 		want = err->data.p[0] << 8 | err->data.p[1];
 		if (want != sa->rk_group &&
-		    offers_ke(c->esp.v, c->esp.n, want)) {
+		    ikesa_offers_ke(c->esp.v, c->esp.n, want)) {
 			rekey_reset(d, sa);
 			sa->rk_group = want;
-			ikesa_rekey_child(d, sa);
+			ikesa_rekey_child(d, sa, ch);
 			return;
 		}
 	}
 	if (err->type == IKE_N_TEMPORARY_FAILURE) {
+		/* the peer is busy with it, or rekeyed it already (2.25) */
+		ike_debug(d, "%s: CHILD_SA %s: the peer answered our rekey with TEMPORARY_FAILURE",
+			  sa->conn_name, ch->cur.name);
 		rekey_reset(d, sa);
-		retry_later(sa);
+		if (!ch->theirs && !ch->old)
+			retry_later(ch);
 		return;
 	}
 	n = ikesa_child_offer(c, 0, true, offer, IKE_MAX_PROPOSALS);
@@ -214,19 +288,49 @@ static void child_refused(struct ike_daemon *d, struct ikesa *sa,
 	snprintf(name, sizeof(name), "%s", ike_notify_name(err->type) ?: "?");
 	if (sa->rk_group)
 		ike_log("%s: CREATE_CHILD_SA: the peer refused to rekey CHILD_SA %s (%s). We offered ESP %s with key exchange %s for PFS; the peer accepts none: the key exchange method (PFS) differs, the peer most likely has no PFS group, or another one, in its esp_proposals",
-			sa->conn_name, sa->child.name, name, ours,
+			sa->conn_name, ch->cur.name, name, ours,
 			ke_name(sa->rk_group));
 	else
 		ike_log("%s: CREATE_CHILD_SA: the peer refused to rekey CHILD_SA %s (%s). We offered ESP %s without PFS; the peer accepts none: it most likely requires PFS",
-			sa->conn_name, sa->child.name, name, ours);
+			sa->conn_name, ch->cur.name, name, ours);
 	rekey_reset(d, sa);
 	if (sa->pfs_probe) {
 		ikesa_fail(d, sa, "CHILD_SA %s: PFS mismatch: the peer refused a rekey with key exchange %s (%s): compare the key exchange methods in both sides' esp_proposals",
-			   sa->child.name, ke_name(sa->rk_group), name);
+			   ch->cur.name, ke_name(sa->rk_group), name);
 		/* the IKE SA and its CHILD_SA stay usable until they expire */
 		sa->state = IKESA_ESTABLISHED;
-		end_probe(sa, 1);
+		end_probe(d, sa, true);
 	}
+}
+
+/*
+ * Both ends rekeyed ch at once and ours is done too. The loser's new SA
+ * goes (its creator deletes it), the winner deletes the old pair.
+ */
+static void resolve_collision(struct ike_daemon *d, struct ikesa *sa,
+			      struct ikesa_child *ch, const struct ike_msg *m)
+{
+	bool lost = collision_lost(sa->rk_ni, sa->rk_ni_len, m->nonce.p,
+				   m->nonce.len, ch->their_nonce,
+				   ch->their_nonce_len);
+
+	ch->their_nonce_len = 0;
+	if (lost) {
+		ike_log("%s: CHILD_SA %s: rekey collision lost (RFC 7296 2.8.1): deleting our redundant SAs 0x%08x in, 0x%08x out",
+			sa->conn_name, ch->cur.name, ch->rekey->spi_in,
+			ch->rekey->spi_out);
+		if (ch->theirs) {
+			/* the peer deletes the old pair, then we send on it */
+			ikesa_child_promote(ch, &ch->theirs);
+			ch->old_out_deadline = ike_now_ms() + OLD_OUT_GRACE_MS;
+		}
+		ikesa_child_send_delete(d, sa, ch, ch->rekey->spi_in);
+		return;
+	}
+	ike_log("%s: CHILD_SA %s: rekey collision won (RFC 7296 2.8.1): deleting the old SAs; the peer deletes its redundant ones",
+		sa->conn_name, ch->cur.name);
+	ikesa_child_promote(ch, &ch->rekey);
+	ikesa_child_send_delete(d, sa, ch, ch->old->spi_in);
 }
 
 static void child_rekey_response(struct ike_daemon *d, struct ikesa *sa,
@@ -234,7 +338,8 @@ static void child_rekey_response(struct ike_daemon *d, struct ikesa *sa,
 {
 	static struct ike_proposal offer[IKE_MAX_PROPOSALS];
 	const struct ike_pl_notify *err = ikesa_error_notify(m);
-	const struct ike_child *c = sa->child_cfg;
+	struct ikesa_child *ch = sa->rk_child;
+	struct child_sa *next = ch->rekey;
 	struct ike_mismatch mm;
 	uint8_t gir[IKE_KE_MAX];
 	struct ike_kdf_in in;
@@ -243,84 +348,95 @@ static void child_rekey_response(struct ike_daemon *d, struct ikesa *sa,
 	size_t n;
 
 	if (err) {
-		child_refused(d, sa, err);
+		child_refused(d, sa, ch, err);
 		return;
 	}
-	n = ikesa_child_offer(c, sa->rekey.spi_in, true, offer,
+	n = ikesa_child_offer(ch->cfg, next->spi_in, true, offer,
 			      IKE_MAX_PROPOSALS);
 	if (!ike_msg_has(m, IKE_PL_SA) || m->sa.n_prop != 1 ||
 	    !ike_msg_has(m, IKE_PL_NONCE) || m->sa.prop[0].spi_len != 4 ||
-	    ike_proposal_select(offer, n, m->sa.prop, 1, 0, &sa->rekey.prop,
+	    ike_proposal_select(offer, n, m->sa.prop, 1, 0, &next->prop,
 				&mm)) {
 		ike_log("%s: CREATE_CHILD_SA: the peer's answer is not one we offered",
 			sa->conn_name);
 		rekey_reset(d, sa);
 		return;
 	}
-	glen = shared_secret(sa->rk_kex, ke_of(&sa->rekey.prop), m, gir);
+	glen = ikesa_shared_secret(sa->rk_kex, ke_of(&next->prop), m, gir);
 	if (glen < 0) {
 		ike_log("%s: CREATE_CHILD_SA: the peer's key exchange is missing or invalid",
 			sa->conn_name);
 		rekey_reset(d, sa);
 		return;
 	}
-	memcpy(&sa->rekey.spi_out, m->sa.prop[0].spi, 4);
-	sa->rekey.spi_out = ntohl(sa->rekey.spi_out);
-	sa->rekey.keys_of_initiator = true;
+	memcpy(&next->spi_out, m->sa.prop[0].spi, 4);
+	next->spi_out = ntohl(next->spi_out);
+	next->keys_of_initiator = true;
 	in = (struct ike_kdf_in){
 		.ni = sa->rk_ni, .ni_len = sa->rk_ni_len,
 		.nr = m->nonce.p, .nr_len = m->nonce.len,
 		.gir = glen ? gir : NULL, .gir_len = glen,
 	};
-	if (ikesa_child_add_sas(d, sa, &sa->rekey, &in, true, why,
+	if (ikesa_child_add_sas(d, sa, ch->cfg, next, &in, true, why,
 				sizeof(why))) {
 		OPENSSL_cleanse(gir, sizeof(gir));
 		ike_log("%s: CHILD_SA %s rekeyed, but the kernel refused the new SAs: %s",
-			sa->conn_name, sa->child.name, why);
+			sa->conn_name, ch->cur.name, why);
 		rekey_reset(d, sa);
 		return;
 	}
 	OPENSSL_cleanse(gir, sizeof(gir));
 	ike_kex_free(sa->rk_kex);
 	sa->rk_kex = NULL;
-	take_over(sa);
 	ike_log("%s: CHILD_SA %s rekeyed%s, SPIs 0x%08x in, 0x%08x out",
-		sa->conn_name, sa->child.name, glen ? " with PFS" : "",
-		sa->child.spi_in, sa->child.spi_out);
-	if (sa->pfs_probe) {
+		sa->conn_name, ch->cur.name, glen ? " with PFS" : "",
+		next->spi_in, next->spi_out);
+	if (sa->pfs_probe)
 		ike_waiter_say(sa->waiter, "IKE SA %s and CHILD_SA %s established; PFS (%s) confirmed by a rekey",
-			       sa->conn_name, sa->child.name,
+			       sa->conn_name, ch->cur.name,
 			       ke_name(sa->rk_group));
-		end_probe(sa, 0);
+	if (ch->theirs || ch->their_nonce_len)
+		resolve_collision(d, sa, ch, m);
+	else {
+		ikesa_child_promote(ch, &ch->rekey);
+		ikesa_child_send_delete(d, sa, ch, ch->old->spi_in);
 	}
-	/* the old pair goes: our inbound SPI names it to the peer */
-	{
-		struct ike_buf inner = { 0 };
-		uint32_t spi_be = htonl(sa->old.spi_in);
+	end_probe(d, sa, false);
+}
 
-		ike_put_delete(&inner, &(struct ike_pl_delete){
-			.proto = IKE_PROTO_ESP, .spi_size = 4, .n_spi = 1,
-			.spis = (const uint8_t *)&spi_be });
-		sa->rk_kind = IKESA_RK_DELETE_OLD;
-		ikesa_send_encrypted(d, sa, IKE_INFORMATIONAL, false, &inner);
+/* The answer to our Delete: the SAs it named go. */
+static void delete_response(struct ike_daemon *d, struct ikesa *sa)
+{
+	struct ikesa_child *ch;
+	struct child_sa *c = ikesa_child_by_spi_in(sa, sa->rk_del_spi, &ch);
+
+	sa->rk_kind = IKESA_RK_NONE;
+	sa->rk_child = NULL;
+	if (!c)
+		return;
+	if (c == &ch->cur) {
+		ikesa_child_close(d, sa, ch);
+		return;
 	}
+	ikesa_child_sa_free(d, sa, c == ch->rekey ? &ch->rekey :
+				   c == ch->theirs ? &ch->theirs : &ch->old);
+	ike_debug(d, "%s: CHILD_SA %s: SAs 0x%08x in deleted",
+		  sa->conn_name, ch->cur.name, sa->rk_del_spi);
 }
 
 void ikesa_informational_response(struct ike_daemon *d, struct ikesa *sa)
 {
-	if (sa->rk_kind == IKESA_RK_DELETE_OLD) {
-		ikesa_child_del_sas(d, sa, &sa->old);
-		memset(&sa->old, 0, sizeof(sa->old));
-		sa->rk_kind = IKESA_RK_NONE;
-	}
+	if (sa->rk_kind == IKESA_RK_DELETE)
+		delete_response(d, sa);
 	if (sa->state == IKESA_DELETING)
 		sa->state = IKESA_DEAD;
+	ikesa_children_pump(d, sa);
 }
 
-/* ---- rekeying the CHILD_SA, as responder ---- */
+/* ---- rekeying a CHILD_SA, as responder ---- */
 
-static void answer_notify(struct ike_daemon *d, struct ikesa *sa,
-			  uint16_t type, const uint8_t *data, size_t len)
+void ikesa_answer_notify(struct ike_daemon *d, struct ikesa *sa,
+			 uint16_t type, const uint8_t *data, size_t len)
 {
 	struct ike_buf inner = { 0 };
 
@@ -329,117 +445,149 @@ static void answer_notify(struct ike_daemon *d, struct ikesa *sa,
 	ikesa_send_encrypted(d, sa, IKE_CREATE_CHILD_SA, true, &inner);
 }
 
-static void refuse_ke(struct ike_daemon *d, struct ikesa *sa, uint16_t g)
+void ikesa_refuse_ke(struct ike_daemon *d, struct ikesa *sa, uint16_t g)
 {
 	uint8_t be[2] = { g >> 8, g & 0xff };
 
-	answer_notify(d, sa, IKE_N_INVALID_KE_PAYLOAD, be, 2);
+	ikesa_answer_notify(d, sa, IKE_N_INVALID_KE_PAYLOAD, be, 2);
+}
+
+/* The CHILD_SA a REKEY_SA notify names (the peer's inbound SPI), or why not. */
+static uint16_t rekey_target(struct ikesa *sa,
+			     const struct ike_pl_notify *rekey,
+			     struct ikesa_child **slot)
+{
+	struct ikesa_child *ch;
+	uint32_t spi;
+
+	if (rekey->spi.len != 4)
+		return IKE_N_INVALID_SYNTAX;
+	memcpy(&spi, rekey->spi.p, 4);
+	spi = ntohl(spi);
+	for (ch = sa->children; ch; ch = ch->next) {
+		if (ch->old && ch->old->spi_out == spi)
+			return IKE_N_TEMPORARY_FAILURE;	/* being deleted */
+		if (!ch->cur.installed || ch->cur.spi_out != spi)
+			continue;
+		/*
+		 * Section 2.25: we are deleting it, or a rekey of it is not
+		 * over yet. A rekey of ours still in flight is a collision
+		 * (2.8.1): answered as usual, the nonces decide later.
+		 */
+		if (ch->old || ch->theirs ||
+		    (sa->rk_child == ch && sa->rk_kind == IKESA_RK_DELETE))
+			return IKE_N_TEMPORARY_FAILURE;
+		*slot = ch;
+		return 0;
+	}
+	return IKE_N_CHILD_SA_NOT_FOUND;
 }
 
 static void child_rekey_request(struct ike_daemon *d, struct ikesa *sa,
 				const struct ike_msg *m,
 				const struct ike_pl_notify *rekey)
 {
-	const struct ike_child *c = sa->child_cfg;
+	struct ikesa_child *ch = NULL;
+	const struct ike_child *c;
 	char a[1024], b[1024], why[512];
 	struct ike_buf inner = { 0 };
 	struct ike_proposal reply;
 	struct ike_mismatch mm;
 	uint8_t gir[IKE_KE_MAX], nr[IKE_NONCE_LEN], pub[IKE_KE_MAX];
-	struct ike_kex *kex = NULL;
+	struct child_sa *next;
 	struct ike_kdf_in in;
-	uint32_t spi, be;
 	ssize_t glen = 0, publen = 0;
-	uint16_t g;
+	uint16_t g, refusal;
+	uint32_t be;
+	bool collision;
 
-	if (rekey->spi.len != 4) {
-		answer_notify(d, sa, IKE_N_INVALID_SYNTAX, NULL, 0);
+	refusal = rekey_target(sa, rekey, &ch);
+	if (!refusal && !ch->cfg)
+		refusal = IKE_N_CHILD_SA_NOT_FOUND;	/* gone from the config */
+	if (!refusal && (!ike_msg_has(m, IKE_PL_SA) ||
+			 !ike_msg_has(m, IKE_PL_NONCE)))
+		refusal = IKE_N_INVALID_SYNTAX;
+	if (refusal) {
+		ikesa_answer_notify(d, sa, refusal, NULL, 0);
 		return;
 	}
-	memcpy(&spi, rekey->spi.p, 4);
-	if (!c || !sa->child.installed || ntohl(spi) != sa->child.spi_out) {
-		answer_notify(d, sa, IKE_N_CHILD_SA_NOT_FOUND, NULL, 0);
+	c = ch->cfg;
+	next = ikesa_child_successor(&ch->cur);
+	if (!next) {
+		ikesa_answer_notify(d, sa, IKE_N_NO_ADDITIONAL_SAS, NULL, 0);
 		return;
 	}
-	if (sa->rk_kind == IKESA_RK_CHILD || sa->old.spi_in) {
-		/* section 2.25: we are rekeying it ourselves */
-		answer_notify(d, sa, IKE_N_TEMPORARY_FAILURE, NULL, 0);
-		return;
-	}
-	if (!ike_msg_has(m, IKE_PL_SA) || !ike_msg_has(m, IKE_PL_NONCE)) {
-		answer_notify(d, sa, IKE_N_INVALID_SYNTAX, NULL, 0);
-		return;
-	}
-	successor_of(&sa->child, &sa->rekey);
 	if (ike_proposal_select(c->esp.v, c->esp.n, m->sa.prop, m->sa.n_prop,
-				0, &sa->rekey.prop, &mm) ||
-	    sa->rekey.prop.spi_len != 4) {
+				0, &next->prop, &mm) ||
+	    next->prop.spi_len != 4) {
 		ike_mismatch_format(&mm, c->esp.v, c->esp.n, m->sa.prop,
 				    m->sa.n_prop, why, sizeof(why));
 		ikesa_note(d, sa->conn_name, "CREATE_CHILD_SA: we refused to rekey CHILD_SA %s (NO_PROPOSAL_CHOSEN): the %s. We accept %s; the peer offered %s",
-			   sa->child.name, why,
+			   ch->cur.name, why,
 			ikesa_proposals_text(c->esp.v, c->esp.n, a, sizeof(a)),
 			ikesa_proposals_text(m->sa.prop, m->sa.n_prop, b,
 					     sizeof(b)));
-		memset(&sa->rekey, 0, sizeof(sa->rekey));
-		answer_notify(d, sa, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		free(next);
+		ikesa_answer_notify(d, sa, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		return;
 	}
-	g = ke_of(&sa->rekey.prop);
+	g = ke_of(&next->prop);
 	if (g && (!ike_msg_has(m, IKE_PL_KE) || m->ke.group != g)) {
-		memset(&sa->rekey, 0, sizeof(sa->rekey));
-		refuse_ke(d, sa, g);
+		free(next);
+		ikesa_refuse_ke(d, sa, g);
 		return;
 	}
-	if (ikesa_child_alloc_spi(d, sa, &sa->rekey) || ike_nonce_new(nr))
+	if (ikesa_child_alloc_spi(d, sa, next) || ike_nonce_new(nr))
 		goto fail;
-	if (g) {
-		kex = ike_kex_new(g);
-		publen = kex ? ike_kex_public(kex, pub, sizeof(pub)) : -1;
-		glen = publen < 0 ? -1 : shared_secret(kex, g, m, gir);
-		ike_kex_free(kex);
-		if (glen < 0)
-			goto fail;
-	}
-	memcpy(&sa->rekey.spi_out, sa->rekey.prop.spi, 4);
-	sa->rekey.spi_out = ntohl(sa->rekey.spi_out);
-	sa->rekey.keys_of_initiator = false;
+	if (g && (glen = ikesa_respond_ke(g, m, pub, &publen, gir)) < 0)
+		goto fail;
+	memcpy(&next->spi_out, next->prop.spi, 4);
+	next->spi_out = ntohl(next->spi_out);
+	next->keys_of_initiator = false;
 	in = (struct ike_kdf_in){
 		.ni = m->nonce.p, .ni_len = m->nonce.len,
 		.nr = nr, .nr_len = sizeof(nr),
 		.gir = glen ? gir : NULL, .gir_len = glen,
 	};
-	if (ikesa_child_add_sas(d, sa, &sa->rekey, &in, false, why,
+	if (ikesa_child_add_sas(d, sa, c, next, &in, false, why,
 				sizeof(why))) {
 		ike_log("%s: CHILD_SA %s: the kernel refused the rekeyed SAs: %s",
-			sa->conn_name, sa->child.name, why);
+			sa->conn_name, ch->cur.name, why);
 		goto fail;
 	}
 	OPENSSL_cleanse(gir, sizeof(gir));
-	reply = sa->rekey.prop;
-	be = htonl(sa->rekey.spi_in);
+	reply = next->prop;
+	be = htonl(next->spi_in);
 	memcpy(reply.spi, &be, 4);
-	if (sa->child.mode == KIPSEC_MODE_TRANSPORT)
+	if (ch->cur.mode == KIPSEC_MODE_TRANSPORT)
 		ike_put_notify(&inner, &(struct ike_pl_notify){
 			.type = IKE_N_USE_TRANSPORT_MODE });
 	ike_put_sa(&inner, &reply, 1);
 	ike_put_nonce(&inner, &(struct ike_bytes){ nr, sizeof(nr) });
 	if (g)
 		ike_put_ke(&inner, &(struct ike_pl_ke){ g, { pub, publen } });
-	ike_put_ts(&inner, IKE_PL_TSI, sa->child.ts_r, sa->child.n_r);
-	ike_put_ts(&inner, IKE_PL_TSR, sa->child.ts_l, sa->child.n_l);
-	take_over(sa);
-	sa->old_out_deadline = ike_now_ms() + OLD_OUT_GRACE_MS;
-	ike_log("%s: CHILD_SA %s rekeyed by the peer%s, SPIs 0x%08x in, 0x%08x out",
-		sa->conn_name, sa->child.name, g ? " with PFS" : "",
-		sa->child.spi_in, sa->child.spi_out);
+	ike_put_ts(&inner, IKE_PL_TSI, ch->cur.ts_r, ch->cur.n_r);
+	ike_put_ts(&inner, IKE_PL_TSR, ch->cur.ts_l, ch->cur.n_l);
+	collision = sa->rk_kind == IKESA_RK_CHILD && sa->rk_child == ch;
+	ike_log("%s: CHILD_SA %s rekeyed by the peer%s, SPIs 0x%08x in, 0x%08x out%s",
+		sa->conn_name, ch->cur.name, g ? " with PFS" : "",
+		next->spi_in, next->spi_out,
+		collision ? "; our rekey of it is under way too: a collision, the nonces decide" : "");
+	if (collision) {
+		/* its outbound SA waits: it may turn out redundant */
+		ch->theirs = next;
+		lower_nonce(m->nonce.p, m->nonce.len, nr, sizeof(nr),
+			    ch->their_nonce, &ch->their_nonce_len);
+	} else {
+		ikesa_child_promote(ch, &next);
+		ch->old_out_deadline = ike_now_ms() + OLD_OUT_GRACE_MS;
+	}
 	ikesa_send_encrypted(d, sa, IKE_CREATE_CHILD_SA, true, &inner);
 	return;
 fail:
 	OPENSSL_cleanse(gir, sizeof(gir));
-	ikesa_child_del_sas(d, sa, &sa->rekey);
-	memset(&sa->rekey, 0, sizeof(sa->rekey));
-	answer_notify(d, sa, IKE_N_NO_ADDITIONAL_SAS, NULL, 0);
+	ikesa_child_sa_free(d, sa, &next);
+	ikesa_answer_notify(d, sa, IKE_N_NO_ADDITIONAL_SAS, NULL, 0);
 }
 
 /* ---- rekeying the IKE SA (section 2.18) ---- */
@@ -458,10 +606,17 @@ static size_t ike_offer(const struct ikesa *sa, const uint8_t *spi,
 	return n;
 }
 
+/* The CHILD_SAs move to another IKE SA; a rekeyed one keeps none. */
+static void move_children(struct ikesa *to, struct ikesa *from)
+{
+	to->children = from->children;
+	from->children = NULL;
+}
+
 /*
- * The new IKE SA: the old one's connection, addresses and CHILD_SA; the
- * initiator of the rekey is its initiator. The old SA is left without a
- * CHILD_SA, to be deleted.
+ * The new IKE SA: the old one's connection, addresses and CHILD_SAs; the
+ * initiator of the rekey is its initiator. The old SA is left without
+ * CHILD_SAs, to be deleted.
  */
 static struct ikesa *successor_sa(struct ike_daemon *d, struct ikesa *old,
 				  bool initiator, const uint8_t *spi_i,
@@ -497,10 +652,7 @@ static struct ikesa *successor_sa(struct ike_daemon *d, struct ikesa *old,
 	sa->nat_here = old->nat_here;
 	sa->nat_there = old->nat_there;
 	memcpy(sa->peer_id, old->peer_id, sizeof(sa->peer_id));
-	sa->child = old->child;
-	sa->old = old->old;
-	memset(&old->child, 0, sizeof(old->child));
-	memset(&old->old, 0, sizeof(old->old));
+	move_children(sa, old);
 	sa->created_at = ike_now_ms();
 	ikesa_established(sa);
 	return sa;
@@ -522,7 +674,7 @@ void ikesa_rekey_ike(struct ike_daemon *d, struct ikesa *sa)
 		return;
 	sa->rk_ni_len = IKE_NONCE_LEN;
 	if (!sa->rk_group ||
-	    !offers_ke(sa->conn->proposals.v, sa->conn->proposals.n,
+	    !ikesa_offers_ke(sa->conn->proposals.v, sa->conn->proposals.n,
 		       sa->rk_group))
 		sa->rk_group = ke_of(&sa->prop);
 	n = ike_offer(sa, sa->rk_spi, offer, IKE_MAX_PROPOSALS);
@@ -537,8 +689,36 @@ void ikesa_rekey_ike(struct ike_daemon *d, struct ikesa *sa)
 	ikesa_send_encrypted(d, sa, IKE_CREATE_CHILD_SA, false, &inner);
 }
 
-static void ike_rekey_response(struct ike_daemon *d, struct ikesa *sa,
-			       const struct ike_msg *m)
+/*
+ * Section 2.8.2: the peer rekeyed the IKE SA while our rekey was under
+ * way, and ours is done too. The loser's new IKE SA goes (its creator
+ * deletes it); the winner deletes the old one.
+ */
+static void ike_rekey_collision(struct ike_daemon *d, struct ikesa *sa,
+				struct ikesa *ours, const struct ike_msg *m)
+{
+	bool lost = collision_lost(sa->rk_ni, sa->rk_ni_len, m->nonce.p,
+				   m->nonce.len, sa->rk_their_nonce,
+				   sa->rk_their_nonce_len);
+
+	sa->rk_their_nonce_len = 0;
+	if (lost) {
+		ike_log("%s: IKE SA rekey collision lost (RFC 7296 2.8.2): deleting our redundant IKE SA; the peer deletes the old one",
+			sa->conn_name);
+		sa->rk_theirs = NULL;
+		ikesa_delete(d, ours);
+		return;
+	}
+	ike_log("%s: IKE SA rekey collision won (RFC 7296 2.8.2): deleting the old IKE SA; the peer deletes its redundant one",
+		sa->conn_name);
+	if (sa->rk_theirs)
+		move_children(ours, sa->rk_theirs);
+	sa->rk_theirs = NULL;
+	ikesa_delete(d, sa);
+}
+
+static void ike_rekey_answer(struct ike_daemon *d, struct ikesa *sa,
+			     const struct ike_msg *m)
 {
 	static struct ike_proposal offer[IKE_MAX_PROPOSALS];
 	const struct ike_pl_notify *err = ikesa_error_notify(m);
@@ -564,10 +744,16 @@ static void ike_rekey_response(struct ike_daemon *d, struct ikesa *sa,
 		ike_log("%s: CREATE_CHILD_SA: the peer refused to rekey the IKE SA (%s)",
 			sa->conn_name, err ? ike_notify_name(err->type) ?: "?" :
 					     "an answer we did not offer");
+		if (sa->rk_their_nonce_len) {
+			/* no collision for the peer: its new IKE SA stands */
+			sa->rk_their_nonce_len = 0;
+			sa->rk_theirs = NULL;
+			return;
+		}
 		sa->rekey_ike_at = ike_now_ms() + REKEY_RETRY_MS * 12;
 		return;
 	}
-	glen = shared_secret(sa->rk_kex, ke_of(&chosen), m, gir);
+	glen = ikesa_shared_secret(sa->rk_kex, ke_of(&chosen), m, gir);
 	ike_kex_free(sa->rk_kex);
 	sa->rk_kex = NULL;
 	if (glen <= 0)
@@ -580,6 +766,10 @@ static void ike_rekey_response(struct ike_daemon *d, struct ikesa *sa,
 		return;
 	ike_log("%s: IKE SA rekeyed (%s)", sa->conn_name,
 		ike_proposal_format(&next->prop, (char[512]){ 0 }, 512));
+	if (sa->rk_their_nonce_len) {
+		ike_rekey_collision(d, sa, next, m);
+		return;
+	}
 	ikesa_delete(d, sa);
 }
 
@@ -592,13 +782,18 @@ static void ike_rekey_request(struct ike_daemon *d, struct ikesa *sa,
 	uint8_t spi_r[IKE_SPI_LEN], nr[IKE_NONCE_LEN], pub[IKE_KE_MAX];
 	uint8_t gir[IKE_KE_MAX];
 	char why[512];
-	struct ike_kex *kex;
 	struct ikesa *next;
 	ssize_t publen, glen;
 	uint16_t g;
 
-	if (sa->rk_kind == IKESA_RK_IKE) {
-		answer_notify(d, sa, IKE_N_TEMPORARY_FAILURE, NULL, 0);
+	/*
+	 * Section 2.25: not while one of our CHILD_SA exchanges or another
+	 * collision is in flight; our own IKE SA rekey is a collision
+	 * (2.8.2), answered as usual.
+	 */
+	if ((sa->rk_kind && sa->rk_kind != IKESA_RK_IKE) ||
+	    sa->rk_their_nonce_len) {
+		ikesa_answer_notify(d, sa, IKE_N_TEMPORARY_FAILURE, NULL, 0);
 		return;
 	}
 	if (ike_proposal_select(sa->conn->proposals.v, sa->conn->proposals.n,
@@ -609,22 +804,19 @@ static void ike_rekey_request(struct ike_daemon *d, struct ikesa *sa,
 				    m->sa.n_prop, why, sizeof(why));
 		ikesa_note(d, sa->conn_name, "CREATE_CHILD_SA: we refused to rekey the IKE SA (NO_PROPOSAL_CHOSEN): the %s",
 			   why);
-		answer_notify(d, sa, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		ikesa_answer_notify(d, sa, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		return;
 	}
 	g = ke_of(&chosen);
 	if (!ike_msg_has(m, IKE_PL_KE) || m->ke.group != g) {
-		refuse_ke(d, sa, g);
+		ikesa_refuse_ke(d, sa, g);
 		return;
 	}
 	if (ike_spi_new(spi_r) || ike_nonce_new(nr))
 		return;
-	kex = ike_kex_new(g);
-	publen = kex ? ike_kex_public(kex, pub, sizeof(pub)) : -1;
-	glen = publen < 0 ? -1 : shared_secret(kex, g, m, gir);
-	ike_kex_free(kex);
+	glen = ikesa_respond_ke(g, m, pub, &publen, gir);
 	if (glen <= 0) {
-		answer_notify(d, sa, IKE_N_INVALID_SYNTAX, NULL, 0);
+		ikesa_answer_notify(d, sa, IKE_N_INVALID_SYNTAX, NULL, 0);
 		return;
 	}
 	next = successor_sa(d, sa, false, chosen.spi, spi_r, &chosen,
@@ -632,16 +824,34 @@ static void ike_rekey_request(struct ike_daemon *d, struct ikesa *sa,
 			    glen);
 	OPENSSL_cleanse(gir, sizeof(gir));
 	if (!next) {
-		answer_notify(d, sa, IKE_N_NO_ADDITIONAL_SAS, NULL, 0);
+		ikesa_answer_notify(d, sa, IKE_N_NO_ADDITIONAL_SAS, NULL, 0);
 		return;
 	}
 	memcpy(chosen.spi, spi_r, IKE_SPI_LEN);
 	ike_put_sa(&inner, &chosen, 1);
 	ike_put_nonce(&inner, &(struct ike_bytes){ nr, sizeof(nr) });
 	ike_put_ke(&inner, &(struct ike_pl_ke){ g, { pub, publen } });
-	ike_log("%s: IKE SA rekeyed by the peer", sa->conn_name);
+	if (sa->rk_kind == IKESA_RK_IKE) {
+		/* the CHILD_SAs wait in the peer's new IKE SA meanwhile */
+		sa->rk_theirs = next;
+		lower_nonce(m->nonce.p, m->nonce.len, nr, sizeof(nr),
+			    sa->rk_their_nonce, &sa->rk_their_nonce_len);
+		ike_log("%s: IKE SA rekeyed by the peer while our rekey of it is under way: a collision, the nonces decide",
+			sa->conn_name);
+	} else {
+		ike_log("%s: IKE SA rekeyed by the peer", sa->conn_name);
+	}
 	ikesa_send_encrypted(d, sa, IKE_CREATE_CHILD_SA, true, &inner);
 	/* the old SA waits for the peer's Delete */
+}
+
+static void ike_rekey_response(struct ike_daemon *d, struct ikesa *sa,
+			       const struct ike_msg *m)
+{
+	ike_rekey_answer(d, sa, m);
+	/* the peer deleted this IKE SA while it waited for the answer */
+	if (sa->state == IKESA_DELETING && !sa->req.buf)
+		sa->state = IKESA_DEAD;
 }
 
 /* ---- dispatch ---- */
@@ -652,7 +862,7 @@ void ikesa_create_child_request(struct ike_daemon *d, struct ikesa *sa,
 	const struct ike_pl_notify *rekey;
 
 	if (sa->state != IKESA_ESTABLISHED) {
-		answer_notify(d, sa, IKE_N_TEMPORARY_FAILURE, NULL, 0);
+		ikesa_answer_notify(d, sa, IKE_N_TEMPORARY_FAILURE, NULL, 0);
 		return;
 	}
 	if (ike_msg_has(m, IKE_PL_SA) && m->sa.n_prop &&
@@ -661,42 +871,65 @@ void ikesa_create_child_request(struct ike_daemon *d, struct ikesa *sa,
 		return;
 	}
 	rekey = ikesa_find_notify(m, IKE_N_REKEY_SA);
-	if (rekey) {
+	if (rekey)
 		child_rekey_request(d, sa, m, rekey);
-		return;
-	}
-	ike_log("%s: the peer asked for an additional CHILD_SA, which we do not support yet (NO_ADDITIONAL_SAS)",
-		sa->conn_name);
-	answer_notify(d, sa, IKE_N_NO_ADDITIONAL_SAS, NULL, 0);
+	else
+		ikesa_new_child_request(d, sa, m);
 }
 
 void ikesa_create_child_response(struct ike_daemon *d, struct ikesa *sa,
 				 const struct ike_msg *m)
 {
-	if (sa->rk_kind == IKESA_RK_CHILD)
+	if (sa->rk_kind == IKESA_RK_CHILD && sa->rk_child)
 		child_rekey_response(d, sa, m);
+	else if (sa->rk_kind == IKESA_RK_NEW_CHILD && sa->rk_child)
+		ikesa_new_child_response(d, sa, m);
 	else if (sa->rk_kind == IKESA_RK_IKE)
 		ike_rekey_response(d, sa, m);
+	else
+		rekey_reset(d, sa);	/* what it was about is gone */
+	ikesa_children_pump(d, sa);
 }
 
-/* The deferred steps: a responder's new outbound SA, retries, IKE rekey. */
-void ikesa_rekey_timers(struct ike_daemon *d, struct ikesa *sa, uint64_t now)
+/*
+ * The deferred steps of one CHILD_SA: a rekey responder's new outbound
+ * SA when the peer never deleted the old pair, and a rekey that had to
+ * wait.
+ */
+static void child_timers(struct ike_daemon *d, struct ikesa *sa,
+			 struct ikesa_child *ch, uint64_t now)
 {
-	if (sa->old_out_deadline && sa->old_out_deadline <= now) {
-		sa->old_out_deadline = 0;
-		if (sa->old.spi_in) {
-			/* the peer never deleted the old pair: go on anyway */
-			ikesa_child_add_out(d, &sa->child);
-			ikesa_child_del_sas(d, sa, &sa->old);
-			memset(&sa->old, 0, sizeof(sa->old));
+	bool deleting_old = sa->rk_kind == IKESA_RK_DELETE && ch->old &&
+			    sa->rk_del_spi == ch->old->spi_in;
+
+	if (ch->old_out_deadline && ch->old_out_deadline <= now) {
+		ch->old_out_deadline = 0;
+		if (ch->old && !deleting_old) {
+			ikesa_child_add_out(d, &ch->cur);
+			ikesa_child_sa_free(d, sa, &ch->old);
 		}
 	}
-	if (sa->rekey_retry_at && sa->rekey_retry_at <= now) {
-		sa->rekey_retry_at = 0;
-		ikesa_rekey_child(d, sa);
+	if (ch->rekey_retry_at && ch->rekey_retry_at <= now) {
+		ch->rekey_retry_at = 0;
+		ikesa_rekey_child(d, sa, ch);
+	}
+}
+
+uint64_t ikesa_rekey_timers(struct ike_daemon *d, struct ikesa *sa,
+			    uint64_t now)
+{
+	struct ikesa_child *ch, *next;
+	uint64_t at = 0;
+
+	for (ch = sa->children; ch; ch = next) {
+		next = ch->next;
+		child_timers(d, sa, ch, now);
+		at = ikesa_earliest(at, ch->old_out_deadline);
+		at = ikesa_earliest(at, ch->rekey_retry_at);
 	}
 	if (sa->rekey_ike_at && sa->rekey_ike_at <= now) {
 		sa->rekey_ike_at = 0;
 		ikesa_rekey_ike(d, sa);
 	}
+	return ikesa_earliest(at, sa->rekey_ike_at);
 }
