@@ -65,7 +65,7 @@ struct lsa {
 	uint32_t j;			/* names its ID and selectors */
 	uint32_t slot;			/* in struct load's slots while in flight */
 	uint8_t spi_i[IKE_SPI_LEN], spi_r[IKE_SPI_LEN];
-	EVP_PKEY *key;			/* our ECP_256 private key */
+	struct ike_kex *key;		/* our ECP_256 key pair */
 	uint8_t pub[ECP256_LEN];
 	uint8_t ni[IKE_NONCE_LEN];
 	uint8_t nr[IKE_NONCE_MAX];
@@ -179,7 +179,7 @@ static void release(struct load *ld, struct lsa *sa)
 {
 	uint32_t slot = sa->slot;
 
-	EVP_PKEY_free(sa->key);
+	ike_kex_free(sa->key);
 	sa->key = NULL;
 	ike_buf_free(&sa->init);
 	ike_buf_free(&sa->resp);
@@ -428,54 +428,32 @@ static bool is_our_ts(const struct ike_pl_ts *pl, uint8_t net, uint32_t j)
 }
 
 /*
- * ECP_256 (RFC 5903) directly with OpenSSL, not crypto.c's ike_kex: that
- * one checks the peer's point in full, an extra scalar multiplication
- * that a responder owes to what anyone sends it but that would make the
- * load generator, on the same CPUs, as slow as the responder. Importing
- * the point still checks that it is on the curve; a responder that
- * sends a bad one and derives from it anyway fails at AUTH.
+ * ECP_256 (RFC 5903) with crypto.c's ike_kex, the daemon's own: the
+ * cheapest there is here (a curve made once per thread, the peer's point
+ * checked to be on the curve and nothing more), which the load generator
+ * needs, on the same CPUs as the responder. A responder that sends a bad
+ * point fails here; one that derives wrong keys fails at AUTH.
  */
 static int ecp_new(struct lsa *sa)
 {
-	uint8_t buf[1 + ECP256_LEN];
-	size_t len;
-
-	sa->key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-	/* the uncompressed point: 0x04 | x | y */
+	sa->key = ike_kex_new(IKE_KE_ECP256);
 	if (!sa->key ||
-	    !EVP_PKEY_get_octet_string_param(sa->key, OSSL_PKEY_PARAM_PUB_KEY,
-					     buf, sizeof(buf), &len) ||
-	    len != sizeof(buf) || buf[0] != 4)
+	    ike_kex_public(sa->key, sa->pub, sizeof(sa->pub)) != ECP256_LEN)
 		return -1;
-	memcpy(sa->pub, buf + 1, ECP256_LEN);
 	return 0;
 }
 
-static int ecp_shared(EVP_PKEY *key, const struct ike_bytes *peer,
+static int ecp_shared(const struct ike_kex *key, const struct ike_bytes *peer,
 		      uint8_t *secret)
 {
-	uint8_t buf[1 + ECP256_LEN] = { 4 };
-	EVP_PKEY *pub = EVP_PKEY_new();
-	EVP_PKEY_CTX *ctx = NULL;
-	size_t len = ECP256_SECRET;
-	int ret = IKE_CRYPTO_EKEVAL;
+	ssize_t n;
 
-	if (peer->len != ECP256_LEN || !pub)
-		goto out;
-	memcpy(buf + 1, peer->p, ECP256_LEN);
-	if (EVP_PKEY_copy_parameters(pub, key) <= 0 ||
-	    EVP_PKEY_set1_encoded_public_key(pub, buf, sizeof(buf)) <= 0)
-		goto out;
-	ret = IKE_CRYPTO_EFAIL;
-	ctx = EVP_PKEY_CTX_new_from_pkey(NULL, key, NULL);
-	if (ctx && EVP_PKEY_derive_init(ctx) > 0 &&
-	    EVP_PKEY_derive_set_peer_ex(ctx, pub, 0) > 0 &&
-	    EVP_PKEY_derive(ctx, secret, &len) > 0 && len == ECP256_SECRET)
-		ret = 0;
-out:
-	EVP_PKEY_CTX_free(ctx);
-	EVP_PKEY_free(pub);
-	return ret;
+	if (peer->len != ECP256_LEN)
+		return IKE_CRYPTO_EKEVAL;
+	n = ike_kex_shared(key, peer->p, peer->len, secret, ECP256_SECRET);
+	if (n < 0)
+		return n;
+	return n == ECP256_SECRET ? 0 : IKE_CRYPTO_EFAIL;
 }
 
 static int derive(struct load *ld, struct lsa *sa, const struct ike_msg *m)

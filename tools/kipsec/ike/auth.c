@@ -15,6 +15,7 @@
 #include "cert.h"
 #include "conf.h"
 #include "ikesa_int.h"
+#include "initkex.h"
 #include "proposal.h"
 #include "ts.h"
 
@@ -884,23 +885,35 @@ void ikesa_init_request(struct ike_daemon *d, const struct ike_dgram *dg,
 	sa->peer_id_next = 1;
 	sa->msg_i = copy_bytes(dg->p, dg->len);
 	sa->msg_i_len = dg->len;
-	sa->kex = ike_kex_new(sa->group);
-	if (!sa->msg_i || !sa->kex || ike_nonce_new(sa->nr)) {
+	if (!sa->msg_i || ike_nonce_new(sa->nr)) {
 		sa->state = IKESA_DEAD;
 		return;
 	}
-	if (derive_keys(sa, &m->ke, why, sizeof(why))) {
-		ike_log("%s: IKE_SA_INIT from %s: %s", conn->name, from, why);
-		ikesa_init_refuse(d, dg, &m->hdr, IKE_N_INVALID_SYNTAX, NULL,
-				  0);
-		sa->state = IKESA_DEAD;
-		return;
-	}
-	ikesa_keylog(d, sa);
 	detect_nat(sa, m, dg);
 	peer_hash_algorithms(sa, m);
 	ike_debug(d, "%s: IKE_SA_INIT from %s: chose %s", conn->name, from,
 		  ike_proposal_format(&chosen, why, sizeof(why)));
+	/* in a worker thread if there is one: ikesa_init_keyed() goes on */
+	ikesa_init_kex(d, sa, &m->ke);
+}
+
+/* Responder: the key exchange is done (initkex.c), or failed (why). */
+void ikesa_init_keyed(struct ike_daemon *d, struct ikesa *sa,
+		      const char *why)
+{
+	struct ike_dgram dg = { .local = sa->local, .remote = sa->remote };
+	struct ike_hdr h = { 0 };
+	char from[80];
+
+	if (why) {
+		ike_log("%s: IKE_SA_INIT from %s: %s", sa->conn_name,
+			ss_format(&sa->remote, from, sizeof(from)), why);
+		memcpy(h.ispi, sa->spi_i, IKE_SPI_LEN);
+		ikesa_init_refuse(d, &dg, &h, IKE_N_INVALID_SYNTAX, NULL, 0);
+		sa->state = IKESA_DEAD;
+		return;
+	}
+	ikesa_keylog(d, sa);
 	init_answer(d, sa);
 }
 

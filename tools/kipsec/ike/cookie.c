@@ -20,16 +20,6 @@
 #define SECRET_LIFETIME_MS	(5 * 60 * 1000)
 #define COOKIE_LEN		(4 + 32)
 
-static unsigned int half_open(const struct ike_daemon *d)
-{
-	const struct ikesa *sa;
-	unsigned int n = 0;
-
-	for (sa = d->sas->head; sa; sa = sa->next)
-		n += sa->state == IKESA_HALF_OPEN;
-	return n;
-}
-
 static int rotate(struct ikesa_table *t)
 {
 	uint64_t now = ike_now_ms();
@@ -97,7 +87,7 @@ static bool cookie_valid(struct ike_daemon *d, const struct ike_dgram *dg,
 bool ikesa_cookie_check(struct ike_daemon *d, const struct ike_dgram *dg,
 			const struct ike_msg *m)
 {
-	unsigned int n = half_open(d);
+	unsigned int n = ikesa_half_open(d);
 	uint8_t cookie[COOKIE_LEN];
 
 	if (n < COOKIE_THRESHOLD)

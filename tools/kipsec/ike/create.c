@@ -183,7 +183,9 @@ void ikesa_new_child_request(struct ike_daemon *d, struct ikesa *sa,
 	if (ikesa_child_alloc_spi(d, sa, &ch->cur) || ike_nonce_new(nr))
 		goto fail;
 	snprintf(why, sizeof(why), "the peer's key exchange is invalid");
-	if (g && (glen = ikesa_respond_ke(g, m, pub, &publen, gir)) < 0)
+	if (g)
+		glen = ikesa_respond_ke(g, m, pub, &publen, gir);
+	if (glen < 0)
 		goto fail;
 	in = (struct ike_kdf_in){
 		.ni = m->nonce.p, .ni_len = m->nonce.len,

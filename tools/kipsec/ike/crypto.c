@@ -5,6 +5,7 @@
  * RFC 3566 writes it; everything else is an EVP call.
  */
 #include <limits.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -144,7 +145,124 @@ const struct ike_encr_alg *ike_encr_find(uint16_t id, uint16_t key_bits)
 	return NULL;
 }
 
+/*
+ * ---- algorithms fetched once ----
+ *
+ * OpenSSL 3 looks an algorithm up by name at every EVP_*_fetch(), and
+ * at every implicit fetch (EVP_sha1(), the digest named in EVP_MAC_init's
+ * parameters): with a new MAC context per PRF call, that was several per
+ * cent of a responder's CPU per IKE SA. So the ciphers of encr_algs, SHA-1
+ * for NAT detection, and for each MAC a context with its algorithm set
+ * (keyed with a dummy key: OpenSSL will only copy a keyed HMAC context)
+ * are made once, under pthread_once() since the daemon's worker threads
+ * use them too, and only read after. What could not be had then is
+ * fetched at each use as before.
+ */
+static const struct {
+	const char *name, *param, *value;
+} mac_kinds[] = {
+	{ "HMAC", OSSL_MAC_PARAM_DIGEST, "SHA1" },
+	{ "HMAC", OSSL_MAC_PARAM_DIGEST, "SHA2-256" },
+	{ "HMAC", OSSL_MAC_PARAM_DIGEST, "SHA2-384" },
+	{ "HMAC", OSSL_MAC_PARAM_DIGEST, "SHA2-512" },
+	{ "CMAC", OSSL_MAC_PARAM_CIPHER, "AES-128-CBC" },
+};
+
+static pthread_once_t fetched_once = PTHREAD_ONCE_INIT;
+static EVP_MAC_CTX *mac_tmpl[ARRAY_SIZE(mac_kinds)];
+static EVP_CIPHER *encr_cipher[ARRAY_SIZE(encr_algs)];
+static EVP_MD *md_sha1;
+
+static EVP_MAC_CTX *mac_new(const char *name, const char *param,
+			    const char *value, const uint8_t *key,
+			    size_t key_len)
+{
+	OSSL_PARAM params[] = {
+		OSSL_PARAM_construct_utf8_string(param, (char *)value, 0),
+		OSSL_PARAM_END,
+	};
+	EVP_MAC *mac = EVP_MAC_fetch(NULL, name, NULL);
+	EVP_MAC_CTX *ctx = mac ? EVP_MAC_CTX_new(mac) : NULL;
+
+	EVP_MAC_free(mac);	/* ctx holds it */
+	if (ctx && !EVP_MAC_init(ctx, key, key_len, params)) {
+		EVP_MAC_CTX_free(ctx);
+		ctx = NULL;
+	}
+	return ctx;
+}
+
+static void fetch_all(void)
+{
+	static const uint8_t dummy[AES_BLOCK];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(mac_kinds); i++)
+		mac_tmpl[i] = mac_new(mac_kinds[i].name, mac_kinds[i].param,
+				      mac_kinds[i].value, dummy,
+				      sizeof(dummy));
+	for (i = 0; i < ARRAY_SIZE(encr_algs); i++)
+		encr_cipher[i] = EVP_CIPHER_fetch(NULL, encr_algs[i].cipher,
+						  NULL);
+	md_sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
+}
+
+/* e's cipher, to give back with EVP_CIPHER_free() as a fetched one. */
+static EVP_CIPHER *cipher_of(const struct ike_encr_alg *e)
+{
+	size_t i = e - encr_algs;
+
+	pthread_once(&fetched_once, fetch_all);
+	if (i < ARRAY_SIZE(encr_algs) && encr_cipher[i] &&
+	    EVP_CIPHER_up_ref(encr_cipher[i]))
+		return encr_cipher[i];
+	return EVP_CIPHER_fetch(NULL, e->cipher, NULL);
+}
+
 /* ---- MACs ---- */
+
+/* A MAC context keyed with key: param names the hash or the cipher. */
+static EVP_MAC_CTX *mac_keyed(const char *name, const char *param,
+			      const char *value, const uint8_t *key,
+			      size_t key_len)
+{
+	EVP_MAC_CTX *ctx = NULL;
+	size_t i;
+
+	pthread_once(&fetched_once, fetch_all);
+	/* without a key, EVP_MAC_init() would keep the template's */
+	for (i = 0; key && i < ARRAY_SIZE(mac_kinds); i++) {
+		if (!mac_tmpl[i] || strcmp(mac_kinds[i].name, name) ||
+		    strcmp(mac_kinds[i].value, value))
+			continue;
+		ctx = EVP_MAC_CTX_dup(mac_tmpl[i]);
+		if (ctx && EVP_MAC_init(ctx, key, key_len, NULL))
+			return ctx;
+		EVP_MAC_CTX_free(ctx);
+		break;
+	}
+	return mac_new(name, param, value, key, key_len);
+}
+
+/* The MAC of the chunks with a keyed ctx, left as it was; its length. */
+static ssize_t mac_run(const EVP_MAC_CTX *keyed, const struct chunk *c,
+		       size_t n, uint8_t *out)
+{
+	EVP_MAC_CTX *ctx = EVP_MAC_CTX_dup(keyed);
+	ssize_t ret = IKE_CRYPTO_EFAIL;
+	size_t i, len;
+
+	if (!ctx)
+		return ret;
+	for (i = 0; i < n; i++)
+		if (c[i].len && !EVP_MAC_update(ctx, c[i].p, c[i].len))
+			goto out;
+	if (EVP_MAC_final(ctx, out, &len, IKE_PRF_OUT_MAX))
+		ret = len;
+out:
+	EVP_MAC_CTX_free(ctx);
+	return ret;
+}
 
 /*
  * HMAC or CMAC through EVP_MAC: param names the hash or the cipher. The
@@ -154,17 +272,12 @@ static ssize_t evp_mac(const char *name, const char *param, const char *value,
 		       const uint8_t *key, size_t key_len,
 		       const struct chunk *c, size_t n, uint8_t *out)
 {
-	OSSL_PARAM params[] = {
-		OSSL_PARAM_construct_utf8_string(param, (char *)value, 0),
-		OSSL_PARAM_END,
-	};
-	EVP_MAC *mac = EVP_MAC_fetch(NULL, name, NULL);
-	EVP_MAC_CTX *ctx = mac ? EVP_MAC_CTX_new(mac) : NULL;
+	EVP_MAC_CTX *ctx = mac_keyed(name, param, value, key, key_len);
 	ssize_t ret = IKE_CRYPTO_EFAIL;
 	size_t i, len;
 
-	if (!ctx || !EVP_MAC_init(ctx, key, key_len, params))
-		goto out;
+	if (!ctx)
+		return ret;
 	for (i = 0; i < n; i++)
 		if (c[i].len && !EVP_MAC_update(ctx, c[i].p, c[i].len))
 			goto out;
@@ -172,7 +285,6 @@ static ssize_t evp_mac(const char *name, const char *param, const char *value,
 		ret = len;
 out:
 	EVP_MAC_CTX_free(ctx);
-	EVP_MAC_free(mac);
 	return ret;
 }
 
@@ -322,6 +434,7 @@ static int prf_plus_chunks(const struct ike_prf_alg *prf, const uint8_t *key,
 {
 	struct chunk c[SEED_CHUNKS + 2];
 	uint8_t t[IKE_PRF_OUT_MAX], i = 1;
+	EVP_MAC_CTX *keyed = NULL;
 	size_t done, take;
 	int ret = 0;
 
@@ -330,14 +443,23 @@ static int prf_plus_chunks(const struct ike_prf_alg *prf, const uint8_t *key,
 	c[0] = (struct chunk){ t, 0 };	/* T0 is empty */
 	memcpy(c + 1, seed, n * sizeof(*seed));
 	c[n + 1] = (struct chunk){ &i, 1 };
+	/* HMAC: keyed once, copied for each block */
+	if (prf->mac == IKE_MAC_HMAC)
+		keyed = mac_keyed("HMAC", OSSL_MAC_PARAM_DIGEST, prf->digest,
+				  key, key_len);
 	for (done = 0; done < out_len; done += take, i++) {
-		ret = prf_chunks(prf, key, key_len, c, n + 2, t);
+		if (keyed)
+			ret = mac_run(keyed, c, n + 2, t) < 0 ?
+			      IKE_CRYPTO_EFAIL : 0;
+		else
+			ret = prf_chunks(prf, key, key_len, c, n + 2, t);
 		if (ret)
 			break;
 		take = min_size(out_len - done, prf->out_len);
 		memcpy(out + done, t, take);
 		c[0].len = prf->out_len;
 	}
+	EVP_MAC_CTX_free(keyed);
 	OPENSSL_cleanse(t, sizeof(t));
 	return ret;
 }
@@ -568,9 +690,19 @@ static const struct kex_group kex_groups[] = {
 	{ IKE_KE_CURVE448, KEX_ECX, 56, 56, "X448", NULL },
 };
 
+/*
+ * MODP and ECX keys are EVP_PKEYs. ECP keys are a scalar and its point,
+ * computed with EC_POINT_mul() on a group made once per thread: through
+ * EVP_PKEY, OpenSSL 3 built the curve afresh (Montgomery constants, an
+ * inversion) for each key generated, each peer value imported and each
+ * derivation, which was as much CPU as the scalar multiplications of an
+ * ECP_256 exchange themselves.
+ */
 struct ike_kex {
 	const struct kex_group *g;
-	EVP_PKEY *pkey;
+	EVP_PKEY *pkey;			/* MODP, ECX */
+	BIGNUM *ec_d;			/* ECP: our scalar (secure heap) */
+	uint8_t ec_pub[ECP_POINT_MAX - 1];	/* ECP: x | y */
 };
 
 static const struct kex_group *kex_group(uint16_t id)
@@ -679,10 +811,106 @@ static struct ike_kex *kex_wrap(const struct kex_group *g, EVP_PKEY *pkey)
 	return kex;
 }
 
+/* The curve of an ECP group, made once per thread (never shared). */
+static const EC_GROUP *ecp_group(const struct kex_group *g)
+{
+	static _Thread_local EC_GROUP *groups[ARRAY_SIZE(kex_groups)];
+	size_t i = g - kex_groups;
+
+	if (!groups[i])
+		groups[i] = EC_GROUP_new_by_curve_name(
+					EC_curve_nist2nid(g->name));
+	return groups[i];
+}
+
+/*
+ * An ECP key from the scalar d (taken), or a random one when d is NULL:
+ * 1 <= d < n, the public point d * G as x | y (RFC 5903 section 7).
+ */
+static struct ike_kex *ecp_key(const struct kex_group *g, BIGNUM *d)
+{
+	const EC_GROUP *group = ecp_group(g);
+	BN_CTX *bn = BN_CTX_secure_new();
+	EC_POINT *q = group ? EC_POINT_new(group) : NULL;
+	struct ike_kex *kex = OPENSSL_zalloc(sizeof(*kex));
+	uint8_t pt[ECP_POINT_MAX];
+	bool ok = false;
+
+	if (!d) {
+		/* 0 <= d < n; 0 (one chance in 2^256) fails below */
+		d = BN_secure_new();
+		if (d && group &&
+		    !BN_priv_rand_range_ex(d, EC_GROUP_get0_order(group), 0, bn))
+			BN_zero(d);
+	}
+	if (kex && bn && q && d && !BN_is_zero(d) &&
+	    BN_cmp(d, EC_GROUP_get0_order(group)) < 0 &&
+	    EC_POINT_mul(group, q, d, NULL, NULL, bn) &&
+	    EC_POINT_point2oct(group, q, POINT_CONVERSION_UNCOMPRESSED, pt,
+			       g->len + 1, bn) == (size_t)g->len + 1) {
+		memcpy(kex->ec_pub, pt + 1, g->len);
+		kex->g = g;
+		kex->ec_d = d;
+		d = NULL;
+		ok = true;
+	}
+	BN_clear_free(d);
+	EC_POINT_free(q);
+	BN_CTX_free(bn);
+	if (!ok) {
+		OPENSSL_free(kex);
+		return NULL;
+	}
+	return kex;
+}
+
+/*
+ * g^ir: the x of d * P, for P the peer's x | y, which must be a point of
+ * the curve (EC_POINT_oct2point() refuses coordinates not below p and
+ * points off the curve; RFC 6989 section 2.3: with cofactor 1, that is
+ * all). EC_POINT_mul() takes the secret scalar in constant time.
+ */
+static ssize_t ecp_shared(const struct ike_kex *kex, const uint8_t *peer,
+			  size_t len, uint8_t *secret)
+{
+	const struct kex_group *g = kex->g;
+	const EC_GROUP *group = ecp_group(g);
+	BN_CTX *bn = BN_CTX_secure_new();
+	EC_POINT *p = group ? EC_POINT_new(group) : NULL;
+	EC_POINT *s = group ? EC_POINT_new(group) : NULL;
+	BIGNUM *x = BN_secure_new();
+	uint8_t pt[ECP_POINT_MAX];
+	ssize_t ret = IKE_CRYPTO_EFAIL;
+
+	if (!bn || !p || !s || !x)
+		goto out;
+	pt[0] = POINT_CONVERSION_UNCOMPRESSED;
+	memcpy(pt + 1, peer, len);
+	if (!EC_POINT_oct2point(group, p, pt, len + 1, bn) ||
+	    EC_POINT_is_on_curve(group, p, bn) != 1 ||
+	    EC_POINT_is_at_infinity(group, p)) {
+		ret = IKE_CRYPTO_EKEVAL;
+		goto out;
+	}
+	if (EC_POINT_mul(group, s, NULL, p, kex->ec_d, bn) &&
+	    !EC_POINT_is_at_infinity(group, s) &&
+	    EC_POINT_get_affine_coordinates(group, s, x, NULL, bn) &&
+	    BN_bn2binpad(x, secret, g->secret_len) == g->secret_len)
+		ret = g->secret_len;
+out:
+	BN_clear_free(x);
+	EC_POINT_clear_free(s);
+	EC_POINT_free(p);
+	BN_CTX_free(bn);
+	return ret;
+}
+
 struct ike_kex *ike_kex_new(uint16_t group)
 {
 	const struct kex_group *g = kex_group(group);
 
+	if (g && g->kind == KEX_ECP)
+		return ecp_key(g, NULL);
 	return g ? kex_wrap(g, kex_generate(g)) : NULL;
 }
 
@@ -691,6 +919,7 @@ void ike_kex_free(struct ike_kex *kex)
 	if (!kex)
 		return;
 	EVP_PKEY_free(kex->pkey);	/* OpenSSL clears private keys */
+	BN_clear_free(kex->ec_d);
 	OPENSSL_free(kex);
 }
 
@@ -705,21 +934,6 @@ static ssize_t modp_public(EVP_PKEY *pkey, uint8_t *buf, size_t len)
 		ret = len;
 	BN_free(y);
 	return ret;
-}
-
-/* OpenSSL says 0x04 | x | y (SEC 1); RFC 5903 section 7 drops the 0x04. */
-static ssize_t ecp_public(EVP_PKEY *pkey, uint8_t *buf, size_t len)
-{
-	uint8_t pt[ECP_POINT_MAX];
-	size_t n;
-
-	if (!EVP_PKEY_get_octet_string_param(pkey,
-					     OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY,
-					     pt, sizeof(pt), &n) ||
-	    n != len + 1 || pt[0] != POINT_CONVERSION_UNCOMPRESSED)
-		return IKE_CRYPTO_EFAIL;
-	memcpy(buf, pt + 1, len);
-	return len;
 }
 
 static ssize_t ecx_public(EVP_PKEY *pkey, uint8_t *buf, size_t len)
@@ -739,7 +953,8 @@ ssize_t ike_kex_public(const struct ike_kex *kex, uint8_t *buf, size_t size)
 	case KEX_MODP:
 		return modp_public(kex->pkey, buf, kex->g->len);
 	case KEX_ECP:
-		return ecp_public(kex->pkey, buf, kex->g->len);
+		memcpy(buf, kex->ec_pub, kex->g->len);
+		return kex->g->len;
 	case KEX_ECX:
 		return ecx_public(kex->pkey, buf, kex->g->len);
 	}
@@ -750,7 +965,6 @@ ssize_t ike_kex_public(const struct ike_kex *kex, uint8_t *buf, size_t size)
 static int kex_peer(const struct ike_kex *kex, const uint8_t *data,
 		    size_t len, EVP_PKEY **peer)
 {
-	uint8_t pt[ECP_POINT_MAX];
 	EVP_PKEY *pkey;
 
 	if (kex->g->kind == KEX_ECX) {
@@ -763,13 +977,7 @@ static int kex_peer(const struct ike_kex *kex, const uint8_t *data,
 		EVP_PKEY_free(pkey);
 		return IKE_CRYPTO_EFAIL;
 	}
-	if (kex->g->kind == KEX_ECP) {
-		pt[0] = POINT_CONVERSION_UNCOMPRESSED;
-		memcpy(pt + 1, data, len);
-		data = pt;
-		len++;
-	}
-	/* import refuses some values already: off the curve, y >= p... */
+	/* import refuses some values already: y >= p... */
 	if (!EVP_PKEY_set1_encoded_public_key(pkey, data, len)) {
 		EVP_PKEY_free(pkey);
 		return IKE_CRYPTO_EKEVAL;
@@ -779,7 +987,7 @@ static int kex_peer(const struct ike_kex *kex, const uint8_t *data,
 }
 
 /*
- * ECP: a point of the curve, coordinates below the field, not infinity.
+ * (ECP values are checked in ecp_shared().)
  * MODP: 1 < y < p-1, enough with safe primes, whose only small subgroup
  * is {1, p-1}. OpenSSL's full check (y^q = 1) would cost an
  * exponentiation as long as the prime, 100 ms for MODP 8192, on every
@@ -820,6 +1028,8 @@ ssize_t ike_kex_shared(const struct ike_kex *kex, const uint8_t *peer,
 		return IKE_CRYPTO_EINVAL;
 	if (len != kex->g->len)
 		return IKE_CRYPTO_EKELEN;
+	if (kex->g->kind == KEX_ECP)
+		return ecp_shared(kex, peer, len, secret);
 	ret = kex_peer(kex, peer, len, &pkey);
 	if (ret)
 		return ret;
@@ -856,49 +1066,6 @@ out:
 	return ret;
 }
 
-/*
- * An ECP key from its scalar. OpenSSL will not compute the public point
- * of an imported private key, so it is done here, with EC_POINT_mul.
- */
-static EVP_PKEY *ecp_from_private(const struct kex_group *g,
-				  const uint8_t *priv, size_t len)
-{
-	EC_GROUP *group = EC_GROUP_new_by_curve_name(EC_curve_nist2nid(g->name));
-	EC_POINT *point = group ? EC_POINT_new(group) : NULL;
-	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
-	OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
-	BIGNUM *d = BN_secure_new();
-	OSSL_PARAM *params = NULL;
-	EVP_PKEY *pkey = NULL;
-	uint8_t pub[ECP_POINT_MAX];
-	size_t n = 0;
-
-	/*
-	 * A secure BIGNUM goes to the part of the OSSL_PARAM array that
-	 * OSSL_PARAM_free() clears before freeing.
-	 */
-	if (point && ctx && bld && d && BN_bin2bn(priv, len, d) &&
-	    EC_POINT_mul(group, point, d, NULL, NULL, NULL) &&
-	    (n = EC_POINT_point2oct(group, point,
-				    POINT_CONVERSION_UNCOMPRESSED,
-				    pub, sizeof(pub), NULL)) &&
-	    OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME,
-					    g->name, 0) &&
-	    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, d) &&
-	    OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY,
-					     pub, n) &&
-	    (params = OSSL_PARAM_BLD_to_param(bld)) &&
-	    EVP_PKEY_fromdata_init(ctx) > 0)
-		EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_KEYPAIR, params);
-	OSSL_PARAM_free(params);
-	BN_clear_free(d);
-	OSSL_PARAM_BLD_free(bld);
-	EVP_PKEY_CTX_free(ctx);
-	EC_POINT_free(point);
-	EC_GROUP_free(group);
-	return pkey;
-}
-
 struct ike_kex *ike_kex_from_private(uint16_t group, const uint8_t *priv,
 				     size_t len)
 {
@@ -909,8 +1076,15 @@ struct ike_kex *ike_kex_from_private(uint16_t group, const uint8_t *priv,
 	switch (g->kind) {
 	case KEX_MODP:
 		break;
-	case KEX_ECP:
-		return kex_wrap(g, ecp_from_private(g, priv, len));
+	case KEX_ECP: {
+		BIGNUM *d = BN_secure_new();
+
+		if (!d || !BN_bin2bn(priv, len, d)) {
+			BN_clear_free(d);
+			return NULL;
+		}
+		return ecp_key(g, d);	/* takes d */
+	}
 	case KEX_ECX:
 		return kex_wrap(g, EVP_PKEY_new_raw_private_key_ex(NULL,
 						g->name, NULL, priv, len));
@@ -1010,7 +1184,7 @@ static int sk_cipher(const struct ike_sk_ctx *sk, int enc, const uint8_t *iv,
 	static const uint8_t ctr_one[4] = { 0, 0, 0, 1 };
 	const struct ike_encr_alg *e = sk->encr;
 	size_t key_len = e->key_len - e->salt_len, nonce_len;
-	EVP_CIPHER *cipher = EVP_CIPHER_fetch(NULL, e->cipher, NULL);
+	EVP_CIPHER *cipher = cipher_of(e);
 	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
 	uint8_t nonce[AES_BLOCK];
 	int n, fin, ret = IKE_CRYPTO_EFAIL;
@@ -1223,8 +1397,10 @@ int ike_natd_hash(const uint8_t *spi_i, const uint8_t *spi_r, int family,
 
 	if (!spi_i || !spi_r || !addr_len || !addr || !hash)
 		return IKE_CRYPTO_EINVAL;
+	pthread_once(&fetched_once, fetch_all);
 	ctx = EVP_MD_CTX_new();
-	if (ctx && EVP_DigestInit_ex2(ctx, EVP_sha1(), NULL) &&
+	if (ctx && EVP_DigestInit_ex2(ctx, md_sha1 ? md_sha1 : EVP_sha1(),
+				      NULL) &&
 	    EVP_DigestUpdate(ctx, spi_i, IKE_SPI_LEN) &&
 	    EVP_DigestUpdate(ctx, spi_r, IKE_SPI_LEN) &&
 	    EVP_DigestUpdate(ctx, addr, addr_len) &&

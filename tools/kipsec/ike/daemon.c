@@ -3,7 +3,9 @@
  * kipsec ike: the IKE daemon's core. One thread, one epoll loop: the UDP
  * sockets on ports 500 and 4500 (IPv4 and IPv6), the kipsec module's
  * events, the control socket, signals, and the IKE SAs' timers. It runs
- * in the foreground and logs to stderr, as systemd wants.
+ * in the foreground and logs to stderr, as systemd wants. Only the
+ * responder's IKE_SA_INIT key exchange runs elsewhere, in worker threads
+ * (pool.h, initkex.c) whose results come back through the loop.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -24,12 +26,13 @@
 #include "crypto.h"
 #include "daemon.h"
 #include "ikesa.h"
+#include "pool.h"
 
 #define NON_ESP_MARKER_LEN	4
 #define CTL_LINE_MAX		256
 
 /* What each epoll event is, in its data.u64: kind << 8 | index. */
-enum ev_kind { EV_UDP, EV_KERNEL, EV_CTL, EV_SIGNAL };
+enum ev_kind { EV_UDP, EV_KERNEL, EV_CTL, EV_SIGNAL, EV_POOL };
 
 struct ike_waiter {
 	int fd;
@@ -634,6 +637,9 @@ static void loop(struct ike_daemon *d, int sfd)
 				if (!on_signal(d, sfd))
 					return;
 				break;
+			case EV_POOL:
+				ike_pool_complete(d, d->pool);
+				break;
 			}
 		}
 	}
@@ -657,6 +663,7 @@ static void daemon_close(struct ike_daemon *d)
 
 static int daemon_run(struct ike_daemon *d, const char *control)
 {
+	static struct ike_pool pool;
 	int sfd, ret = EXIT_FAIL;
 
 	d->conf = config_load(d->conf_path, NULL);
@@ -674,10 +681,19 @@ static int daemon_run(struct ike_daemon *d, const char *control)
 	sfd = signals_setup(d);
 	if (sfd < 0)
 		goto out;
+	/* after signals_setup(): the workers inherit its blocked signals */
+	ike_pool_start(&pool, d->workers);
+	d->pool = &pool;
+	if (ike_pool_fd(&pool) >= 0 &&
+	    epoll_watch(d, ike_pool_fd(&pool), EV_POOL, 0)) {
+		ike_pool_stop(d, &pool);
+		ike_pool_start(&pool, 0);	/* jobs in the loop, then */
+	}
 	ike_log("started: %s, control %s", d->conf_path, control);
 	ikesa_config_changed(d, NULL);
 	loop(d, sfd);
 	ike_log("stopping");
+	ike_pool_stop(d, &pool);
 	ikesa_shutdown(d);
 	unlink(control);
 	close(sfd);
@@ -702,6 +718,7 @@ static int ike_run(struct args *a, const struct opts *o)
 		.retransmit_tries = 5,
 		.retransmit_ms = 2000,
 	};
+	bool workers_set = false;
 	const char *control = o->control ? o->control : IKE_CONTROL_DEFAULT;
 	const char *w, *check = NULL;
 	struct ike_config conf = { 0 };
@@ -723,6 +740,10 @@ static int ike_run(struct args *a, const struct opts *o)
 			d.retransmit_tries = arg_u32(a, w);
 		else if (!strcmp(w, "--retransmit-timeout"))
 			d.retransmit_ms = arg_u32(a, w);
+		else if (!strcmp(w, "--workers")) {
+			d.workers = arg_u32(a, w);
+			workers_set = true;
+		}
 		else
 			unknown_keyword(a, w);
 	}
@@ -736,6 +757,8 @@ static int ike_run(struct args *a, const struct opts *o)
 		ike_config_free(&conf);
 		return ret ? EXIT_FAIL : EXIT_OK;
 	}
+	if (!workers_set)
+		d.workers = ike_pool_default_threads();
 	return daemon_run(&d, control);
 }
 
@@ -743,7 +766,7 @@ static void ike_usage(FILE *f)
 {
 	fputs("Usage: kipsec ike [--config FILE] [--control SOCKET] [--debug]\n"
 	      "                  [--retransmit-tries N] [--retransmit-timeout MS]\n"
-	      "                  [--wireshark-keys DIR]\n"
+	      "                  [--wireshark-keys DIR] [--workers N]\n"
 	      "       kipsec ike --check FILE\n"
 	      "The IKE daemon, in the foreground (default config "
 	      IKE_CONFIG_DEFAULT ",\n"

@@ -19,6 +19,8 @@
 
 struct ike_config;
 struct ikesa_table;
+struct ikesa_index;
+struct ike_pool;
 
 /* Our UDP sockets: [IPv4, IPv6][port 500, port 4500]; -1 when absent. */
 enum { IKE_AF4, IKE_AF6, IKE_NAF };
@@ -37,6 +39,9 @@ struct ike_daemon {
 	unsigned int retransmit_tries;
 	unsigned int retransmit_ms;
 	struct ikesa_table *sas;
+	struct ikesa_index *sa_index;	/* the SAs by SPI (ikesa.c) */
+	struct ike_pool *pool;		/* worker threads (pool.h) */
+	unsigned int workers;		/* how many: --workers */
 };
 
 /* A datagram as it arrived: the non-ESP marker (port 4500) is gone. */

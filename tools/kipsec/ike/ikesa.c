@@ -11,10 +11,12 @@
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
+#include <openssl/rand.h>
 
 #include "conf.h"
 #include "crypto.h"
 #include "ikesa_int.h"
+#include "initkex.h"
 #include "keylog.h"
 
 #define HALF_OPEN_MS		30000
@@ -22,6 +24,278 @@
 struct ikesa_table *ikesa_table_new(void)
 {
 	return calloc(1, sizeof(struct ikesa_table));
+}
+
+/*
+ * ---- finding an IKE SA by SPI ----
+ *
+ * The SAs are a list; with thousands of them, walking it for every
+ * datagram (and for every IKE_SA_INIT, to tell a retransmission from a
+ * new SA) was a few per cent of a responder's CPU, growing with the
+ * number of SAs. Two hash tables (open addressing, linear probing) map
+ * an SPI to its SA: "ours" by the SPI we chose (spi_r as responder, spi_i
+ * as initiator), "peer" the responder SAs by the initiator's spi_i.
+ *
+ * An SA's SPIs are only final after the function that made it returns
+ * (a responder copies spi_i in, an IKE SA rekey both SPIs), so a new SA
+ * waits in "pending" until the next search, which indexes it first. An
+ * entry keeps the SPI it was indexed under; a search that misses in
+ * "ours" walks the list as before, and re-indexes what it finds there.
+ */
+struct spi_slot {
+	uint64_t key;
+	struct ikesa *sa;		/* NULL: empty */
+};
+
+struct spi_table {
+	struct spi_slot *v;
+	size_t cap;			/* a power of two, or 0 */
+	size_t n;
+	uint64_t seed;			/* random: peers choose their SPIs */
+};
+
+struct ikesa_index {
+	struct spi_table ours, peer;
+	struct ikesa **pending;
+	size_t n_pending, cap_pending;
+	/* ikesa_run_timers(): when it last walked the SAs, what it found */
+	uint64_t timers_walked, timers_next;
+	/* responder SAs indexed while half-open, some since past it */
+	struct ikesa **half_open;
+	size_t n_half_open, cap_half_open;
+};
+
+static uint64_t spi_key(const uint8_t *spi)
+{
+	uint64_t k;
+
+	memcpy(&k, spi, sizeof(k));
+	return k;
+}
+
+static size_t spi_hash(const struct spi_table *t, uint64_t k)
+{
+	/* a peer could choose SPIs that collide, were it not for the seed */
+	k ^= t->seed;
+	k ^= k >> 31;
+	k *= 0xbf58476d1ce4e5b9ULL;
+	k ^= k >> 29;
+	k *= 0x94d049bb133111ebULL;
+	k ^= k >> 32;
+	return k & (t->cap - 1);
+}
+
+static int spi_insert(struct spi_table *t, uint64_t key, struct ikesa *sa);
+
+static int spi_grow(struct spi_table *t)
+{
+	struct spi_table bigger = {
+		.cap = t->cap ? t->cap * 2 : 256,
+		.seed = t->seed,
+	};
+	size_t i;
+
+	bigger.v = calloc(bigger.cap, sizeof(*bigger.v));
+	if (!bigger.v)
+		return -1;
+	for (i = 0; i < t->cap; i++)
+		if (t->v[i].sa)
+			spi_insert(&bigger, t->v[i].key, t->v[i].sa);
+	free(t->v);
+	*t = bigger;
+	return 0;
+}
+
+static int spi_insert(struct spi_table *t, uint64_t key, struct ikesa *sa)
+{
+	size_t i;
+
+	if ((t->n + 1) * 2 > t->cap && spi_grow(t))
+		return -1;
+	for (i = spi_hash(t, key); t->v[i].sa; i = (i + 1) & (t->cap - 1))
+		;
+	t->v[i].key = key;
+	t->v[i].sa = sa;
+	t->n++;
+	return 0;
+}
+
+/* Empty slot i, moving up what would no longer be found behind it. */
+static void spi_remove_at(struct spi_table *t, size_t i)
+{
+	size_t j = i, home;
+
+	t->v[i].sa = NULL;
+	t->n--;
+	for (;;) {
+		j = (j + 1) & (t->cap - 1);
+		if (!t->v[j].sa)
+			return;
+		home = spi_hash(t, t->v[j].key);
+		/* stays if its home is cyclically in (i, j] */
+		if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
+			continue;
+		t->v[i] = t->v[j];
+		t->v[j].sa = NULL;
+		i = j;
+	}
+}
+
+/* Remove sa's entry, indexed under key if it still has that SPI. */
+static void spi_remove(struct spi_table *t, uint64_t key, struct ikesa *sa)
+{
+	size_t i;
+
+	if (!t->cap)
+		return;
+	for (i = spi_hash(t, key); t->v[i].sa; i = (i + 1) & (t->cap - 1)) {
+		if (t->v[i].sa == sa) {
+			spi_remove_at(t, i);
+			return;
+		}
+	}
+	for (i = 0; i < t->cap; i++) {		/* its SPI changed */
+		if (t->v[i].sa == sa) {
+			spi_remove_at(t, i);
+			return;
+		}
+	}
+}
+
+static const uint8_t *our_spi(const struct ikesa *sa)
+{
+	return sa->initiator ? sa->spi_i : sa->spi_r;
+}
+
+static void index_add(struct ikesa_index *x, struct ikesa *sa)
+{
+	/* out of memory: the list walk still finds it */
+	spi_insert(&x->ours, spi_key(our_spi(sa)), sa);
+	if (!sa->initiator)
+		spi_insert(&x->peer, spi_key(sa->spi_i), sa);
+}
+
+static void index_unhash(struct ikesa_index *x, struct ikesa *sa)
+{
+	spi_remove(&x->ours, spi_key(our_spi(sa)), sa);
+	if (!sa->initiator)
+		spi_remove(&x->peer, spi_key(sa->spi_i), sa);
+}
+
+static void index_del(struct ikesa_index *x, struct ikesa *sa)
+{
+	size_t i;
+
+	for (i = 0; i < x->n_half_open; i++) {
+		if (x->half_open[i] == sa) {
+			x->half_open[i] = x->half_open[--x->n_half_open];
+			break;
+		}
+	}
+	for (i = 0; i < x->n_pending; i++) {
+		if (x->pending[i] == sa) {
+			x->pending[i] = x->pending[--x->n_pending];
+			return;		/* never indexed */
+		}
+	}
+	index_unhash(x, sa);
+}
+
+static void add_half_open(struct ikesa_index *x, struct ikesa *sa)
+{
+	struct ikesa **v;
+	size_t cap;
+
+	if (x->n_half_open == x->cap_half_open) {
+		cap = x->cap_half_open ? x->cap_half_open * 2 : 64;
+		v = realloc(x->half_open, cap * sizeof(*v));
+		if (!v)
+			return;		/* not counted: fewer cookies */
+		x->half_open = v;
+		x->cap_half_open = cap;
+	}
+	x->half_open[x->n_half_open++] = sa;
+}
+
+/* Index the SAs made since the last search: their SPIs are final now. */
+static struct ikesa_index *index_settle(struct ike_daemon *d)
+{
+	struct ikesa_index *x = d->sa_index;
+	size_t i;
+
+	if (!x)
+		return NULL;
+	for (i = 0; i < x->n_pending; i++) {
+		index_add(x, x->pending[i]);
+		if (x->pending[i]->state == IKESA_HALF_OPEN)
+			add_half_open(x, x->pending[i]);
+	}
+	x->n_pending = 0;
+	return x;
+}
+
+/*
+ * The half-open responder SAs, for the cookie and DoS thresholds
+ * (cookie.c), counted at each IKE_SA_INIT: from the list of those that
+ * were half-open when indexed, rather than by walking every SA.
+ */
+unsigned int ikesa_half_open(struct ike_daemon *d)
+{
+	struct ikesa_index *x = index_settle(d);
+	unsigned int n = 0;
+	struct ikesa *sa;
+	size_t i;
+
+	if (!x) {
+		for (sa = d->sas->head; sa; sa = sa->next)
+			n += sa->state == IKESA_HALF_OPEN;
+		return n;
+	}
+	for (i = x->n_half_open; i-- > 0;)
+		if (x->half_open[i]->state != IKESA_HALF_OPEN)
+			x->half_open[i] = x->half_open[--x->n_half_open];
+	return x->n_half_open;
+}
+
+static void index_pending(struct ike_daemon *d, struct ikesa *sa)
+{
+	struct ikesa_index *x = d->sa_index;
+	struct ikesa **v;
+	size_t cap;
+
+	if (!x) {
+		x = d->sa_index = calloc(1, sizeof(*x));
+		if (!x)
+			return;
+		/* no seed, no harm: the SPIs we choose are random anyway */
+		RAND_bytes((uint8_t *)&x->ours.seed, sizeof(x->ours.seed));
+		RAND_bytes((uint8_t *)&x->peer.seed, sizeof(x->peer.seed));
+	}
+	if (x->n_pending == x->cap_pending) {
+		cap = x->cap_pending ? x->cap_pending * 2 : 16;
+		v = realloc(x->pending, cap * sizeof(*v));
+		if (!v) {
+			index_add(x, sa);	/* the list walk is the fallback */
+			return;
+		}
+		x->pending = v;
+		x->cap_pending = cap;
+	}
+	x->pending[x->n_pending++] = sa;
+}
+
+static void index_free(struct ike_daemon *d)
+{
+	struct ikesa_index *x = d->sa_index;
+
+	if (!x)
+		return;
+	free(x->ours.v);
+	free(x->peer.v);
+	free(x->pending);
+	free(x->half_open);
+	free(x);
+	d->sa_index = NULL;
 }
 
 const char *ikesa_state_name(enum ikesa_state s)
@@ -55,6 +329,7 @@ struct ikesa *ikesa_new(struct ike_daemon *d, const struct ike_conn *conn,
 	sa->initiator = initiator;
 	sa->next = d->sas->head;
 	d->sas->head = sa;
+	index_pending(d, sa);
 	return sa;
 }
 
@@ -74,6 +349,8 @@ static void ikesa_free(struct ike_daemon *d, struct ikesa *sa)
 			break;
 		}
 	}
+	if (d->sa_index)
+		index_del(d->sa_index, sa);
 	for (o = d->sas->head; o; o = o->next)
 		if (o->rk_theirs == sa)
 			o->rk_theirs = NULL;	/* its collision is moot */
@@ -336,10 +613,71 @@ static bool for_us(const struct ikesa *sa, const struct ike_hdr *h)
 
 static struct ikesa *lookup(struct ike_daemon *d, const struct ike_hdr *h)
 {
+	struct ikesa_index *x = index_settle(d);
+	bool from_initiator = h->flags & IKE_FLAG_INITIATOR;
+	/* the SPI we chose: the responder's if the initiator sent it */
+	uint64_t key = spi_key(from_initiator ? h->rspi : h->ispi);
+	struct spi_table *t = x ? &x->ours : NULL;
 	struct ikesa *sa;
+	size_t i;
 
-	for (sa = d->sas->head; sa; sa = sa->next)
-		if (sa->state != IKESA_DEAD && for_us(sa, h))
+	if (t && t->cap) {
+		for (i = spi_hash(t, key); (sa = t->v[i].sa);
+		     i = (i + 1) & (t->cap - 1))
+			if (t->v[i].key == key && sa->state != IKESA_DEAD &&
+			    for_us(sa, h))
+				return sa;
+		/* a new IKE_SA_INIT has no SA yet (init_again) */
+		if (!key && from_initiator && !(h->flags & IKE_FLAG_RESPONSE))
+			return NULL;
+	}
+	for (sa = d->sas->head; sa; sa = sa->next) {
+		if (sa->state != IKESA_DEAD && for_us(sa, h)) {
+			if (x) {	/* its SPI changed since it was indexed */
+				index_unhash(x, sa);
+				index_add(x, sa);
+			}
+			return sa;
+		}
+	}
+	return NULL;
+}
+
+struct ikesa *ikesa_find_responder(struct ike_daemon *d, const uint8_t *spi_i,
+				   const uint8_t *spi_r)
+{
+	/* as the initiator's requests are: it sets the flag, we respond */
+	struct ike_hdr h = { .flags = IKE_FLAG_INITIATOR };
+
+	memcpy(h.ispi, spi_i, IKE_SPI_LEN);
+	memcpy(h.rspi, spi_r, IKE_SPI_LEN);
+	return lookup(d, &h);
+}
+
+/* Our responder SA for the initiator's SPI in h. */
+static struct ikesa *by_spi_i(struct ike_daemon *d, const struct ike_hdr *h)
+{
+	struct ikesa_index *x = index_settle(d);
+	uint64_t key = spi_key(h->ispi);
+	struct spi_table *t;
+	struct ikesa *sa;
+	size_t i;
+
+	if (!x) {
+		for (sa = d->sas->head; sa; sa = sa->next)
+			if (!sa->initiator && sa->state != IKESA_DEAD &&
+			    !memcmp(sa->spi_i, h->ispi, IKE_SPI_LEN))
+				return sa;
+		return NULL;
+	}
+	t = &x->peer;
+	if (!t->cap)
+		return NULL;
+	for (i = spi_hash(t, key); (sa = t->v[i].sa);
+	     i = (i + 1) & (t->cap - 1))
+		if (t->v[i].key == key && !sa->initiator &&
+		    sa->state != IKESA_DEAD &&
+		    !memcmp(sa->spi_i, h->ispi, IKE_SPI_LEN))
 			return sa;
 	return NULL;
 }
@@ -352,12 +690,9 @@ static struct ikesa *lookup(struct ike_daemon *d, const struct ike_hdr *h)
 static bool init_again(struct ike_daemon *d, const struct ike_dgram *dg,
 		       const struct ike_hdr *h)
 {
-	struct ikesa *sa;
+	struct ikesa *sa = by_spi_i(d, h);
 
-	for (sa = d->sas->head; sa; sa = sa->next) {
-		if (sa->initiator || sa->state == IKESA_DEAD ||
-		    memcmp(sa->spi_i, h->ispi, IKE_SPI_LEN))
-			continue;
+	if (sa) {
 		if (sa->state == IKESA_HALF_OPEN && sa->last_resp &&
 		    dg->len == sa->msg_i_len &&
 		    !memcmp(dg->p, sa->msg_i, dg->len))
@@ -377,6 +712,35 @@ static void reap(struct ike_daemon *d)
 		if (sa->state == IKESA_DEAD)
 			ikesa_free(d, sa);
 	}
+}
+
+void ikesa_reap_sa(struct ike_daemon *d, struct ikesa *sa)
+{
+	if (sa->state == IKESA_DEAD)
+		ikesa_free(d, sa);
+}
+
+/*
+ * After a datagram: free sa and the SAs made meanwhile if they died,
+ * without walking all the SAs for every datagram. Another SA that died
+ * (none does today) goes at the next ikesa_run_timers(), before the loop
+ * waits again.
+ */
+static void reap_event(struct ike_daemon *d, struct ikesa *sa)
+{
+	struct ikesa_index *x = d->sa_index;
+	size_t i;
+
+	if (!x) {
+		reap(d);
+		return;
+	}
+	if (sa && sa->state == IKESA_DEAD)
+		ikesa_free(d, sa);
+	/* backwards: freeing one moves the last into its place */
+	for (i = x->n_pending; i-- > 0;)
+		if (x->pending[i]->state == IKESA_DEAD)
+			ikesa_free(d, x->pending[i]);
 }
 
 static void handle_response(struct ike_daemon *d, struct ikesa *sa,
@@ -534,14 +898,14 @@ void ikesa_input(struct ike_daemon *d, const struct ike_dgram *dg)
 		else
 			ike_debug(d, "from %s: no IKE SA for this message",
 				  ss_format(&dg->remote, from, sizeof(from)));
-		reap(d);
+		reap_event(d, NULL);
 		return;
 	}
 	if (m.hdr.flags & IKE_FLAG_RESPONSE)
 		handle_response(d, sa, dg, &m);
 	else
 		handle_request(d, sa, dg, &m);
-	reap(d);
+	reap_event(d, sa);
 }
 
 /* ---- timers ---- */
@@ -613,10 +977,26 @@ uint64_t ikesa_earliest(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
+/*
+ * Walking every SA after every event (each datagram, each key exchange a
+ * worker finished) cost more than the timers: the walk runs when a
+ * deadline it found is due, else at most every TIMER_WALK_MS, when it
+ * picks up the deadlines set meanwhile (none is closer than that: the
+ * nearest are retransmissions, after a second or more).
+ */
+#define TIMER_WALK_MS	50
+
 uint64_t ikesa_run_timers(struct ike_daemon *d, uint64_t now)
 {
-	uint64_t next = 0;
+	struct ikesa_index *x = d->sa_index;
+	uint64_t next = 0, walk;
 	struct ikesa *sa;
+
+	if (x && now < x->timers_next) {
+		walk = x->timers_walked + TIMER_WALK_MS;
+		if (now < walk)
+			return walk < x->timers_next ? walk : x->timers_next;
+	}
 
 	for (sa = d->sas->head; sa; sa = sa->next) {
 		if (sa->req.buf && sa->req.next_at <= now)
@@ -641,6 +1021,10 @@ uint64_t ikesa_run_timers(struct ike_daemon *d, uint64_t now)
 		next = ikesa_earliest(next, sa->timer_at);
 	}
 	reap(d);
+	if (x) {
+		x->timers_walked = now;
+		x->timers_next = next ? next : UINT64_MAX;
+	}
 	return next ? next : UINT64_MAX;
 }
 
@@ -727,4 +1111,5 @@ void ikesa_shutdown(struct ike_daemon *d)
 	ikesa_creds_free(d);
 	free(d->sas);
 	d->sas = NULL;
+	index_free(d);
 }

@@ -33,6 +33,9 @@ void ikesa_status(struct ike_daemon *d, FILE *f, bool json);
  */
 void ikesa_config_changed(struct ike_daemon *d, struct ike_config *old);
 
+/* How many responder IKE SAs are half-open (cookie.c's thresholds). */
+unsigned int ikesa_half_open(struct ike_daemon *d);
+
 /* Delete every IKE SA (telling the peers) and free the table. */
 void ikesa_shutdown(struct ike_daemon *d);
 

@@ -539,7 +539,9 @@ static void child_rekey_request(struct ike_daemon *d, struct ikesa *sa,
 	}
 	if (ikesa_child_alloc_spi(d, sa, next) || ike_nonce_new(nr))
 		goto fail;
-	if (g && (glen = ikesa_respond_ke(g, m, pub, &publen, gir)) < 0)
+	if (g)
+		glen = ikesa_respond_ke(g, m, pub, &publen, gir);
+	if (glen < 0)
 		goto fail;
 	memcpy(&next->spi_out, next->prop.spi, 4);
 	next->spi_out = ntohl(next->spi_out);
