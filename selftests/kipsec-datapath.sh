@@ -52,116 +52,39 @@
 # One compound command: bash reads it whole before running any of it, so
 # the file can change (an edit, a checkout) while a run is in progress.
 # shellcheck disable=SC2317 # (the exit at its end hides every function)
+# shellcheck source-path=SCRIPTDIR
 {
 
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
+# cases, namespaces, pings, TCP transfers, captures (shared with
+# kipsec-ike.sh); checks ip, ping, tcpdump, timeout, sha256sum, python3
+# shellcheck source=datapath/traffic.sh
+. "$TOP/selftests/datapath/traffic.sh"
 
-DPDIR=$TOP/selftests/datapath
 FILTER=${KIPSEC_DATAPATH_FILTER:-}	# ERE over case names (development)
 
 # KIPSEC_DATAPATH_TIMING=1: each result line is followed by the seconds
 # since the case began (development).
 if [ "${KIPSEC_DATAPATH_TIMING:-0}" = 1 ]; then
-	eval "_dp_ok() $(declare -f ok | tail -n +2)"
-	eval "_dp_not_ok() $(declare -f not_ok | tail -n +2)"
-	ok() { _dp_ok "$@"; diag "t+$((SECONDS - CASE_T0)) s"; }
-	not_ok() { _dp_not_ok "$@"; diag "t+$((SECONDS - CASE_T0)) s"; }
+	case_timing
 fi
 
 module_check
 tool_check
-need() { command -v "$1" >/dev/null || bail "$1 is not installed (Debian package $2)"; }
-need ip iproute2
-need ping iputils-ping
-need tcpdump tcpdump
-need nft nftables
 need jq jq
-need timeout coreutils
-need sha256sum coreutils
 need modprobe kmod
 need rmmod kmod
-[ -x "$PYTHON" ] || bail "$PYTHON is not installed (Debian package python3)"
-for f in tcp-sink.py udp-sink.py encap-peer.py; do
+for f in udp-sink.py encap-peer.py; do
 	[ -r "$DPDIR/$f" ] || bail "selftests/datapath/$f missing"
 done
 
-DATA=$TMPD/data
-DATA_LEN=204800
-head -c "$DATA_LEN" /dev/urandom >"$DATA" || bail "no random data"
-DATA_SHA=$(sha256sum <"$DATA" | cut -d' ' -f1)
 printf ike >"$TMPD/small"		# a 3-byte datagram
 head -c 3000 /dev/zero >"$TMPD/big"	# a datagram IP fragments
 
 
 # ---------------------------------------------------------------- plumbing
-CASE='' CASE_T0=0
-CASE_NS=() CASE_PIDS=()
-
-# case_begin NAME: 0 if the case is to run.
-case_begin() {
-	if [ -n "$FILTER" ] && ! grep -qE -- "$FILTER" <<<"$1"; then
-		return 1
-	fi
-	CASE=$1
-	CDIR=$TMPD/$CASE
-	mkdir -p "$CDIR"
-	diag "case $CASE"
-	CASE_T0=$SECONDS
-}
-
-# case_end: stop the case's background processes, delete its namespaces.
-case_end() {
-	local p ns
-	for p in "${CASE_PIDS[@]}"; do
-		kill "$p" 2>/dev/null
-	done
-	for p in "${CASE_PIDS[@]}"; do
-		wait "$p" 2>/dev/null
-	done
-	CASE_PIDS=()
-	for ns in "${CASE_NS[@]}"; do
-		ip netns del "$ns" 2>/dev/null
-	done
-	CASE_NS=()
-	[ -n "$CASE" ] && diag "case $CASE took $((SECONDS - CASE_T0)) s"
-	CASE=
-}
 on_exit case_end
-
-# mkns VAR...: a fresh namespace per VAR (lo up), deleted by case_end.
-mkns() {
-	local v ns
-	for v in "$@"; do
-		_ns_seq=$((_ns_seq + 1))
-		ns="kst-$$-$_ns_seq"
-		ip netns add "$ns" || return 1
-		ns_track "$ns"
-		CASE_NS+=("$ns")
-		ip -n "$ns" link set lo up
-		printf -v "$v" %s "$ns"
-	done
-}
-
-# bg VAR CMD...: CMD in the background, killed by case_end; its pid in VAR.
-bg() {
-	local v=$1
-	shift
-	"$@" &
-	printf -v "$v" %s "$!"
-	CASE_PIDS+=("$!")
-	bg_track "$!"
-}
-
-# ipb NS: `ip -batch` of standard input in NS.
-ipb() {
-	local f=$CDIR/batch.ip
-	cat >"$f"
-	run ip -n "$1" -batch "$f"
-	[ "$RC" -eq 0 ] && return 0
-	diag "ip -batch in $1 failed (exit $RC): $OUT"
-	diag "$(grep -n . "$f")"
-	return 1
-}
 
 # kb NS: `kipsec -batch` of standard input in NS.
 kb() {
@@ -185,18 +108,6 @@ kx() {
 veth() {
 	ip link add "$2" netns "$1" address "$3" type veth \
 		peer name "$5" netns "$4" address "$6"
-}
-
-# poll SECS CMD...: CMD until it succeeds, 0.2 s apart, for at most SECS
-# seconds. (Its locals have names no caller's eval'd CMD uses.)
-poll() {
-	local _poll_end=$((SECONDS + $1))
-	shift
-	while :; do
-		"$@" && return 0
-		[ "$SECONDS" -ge "$_poll_end" ] && return 1
-		sleep 0.2
-	done
 }
 
 # dump NS...: each namespace's IPsec state as diagnostics: kipsec's SAs
@@ -227,126 +138,9 @@ td() {
 }
 
 # ---------------------------------------------------------------- traffic
-# pingx NS COUNT RECV ARGS...: `ping -n -c COUNT ARGS` in NS: COUNT sent,
-# RECV answered. COUNT~: any number counted as sent (ping -w sends until
-# answered; a sender that sees errors may not count its packets). RECV +:
-# at least one.
-pingx() {
-	local ns=$1 n=$2 r=$3 re
-	shift 3
-	re=$n
-	[ "${n%\~}" != "$n" ] && { n=${n%\~}; re='[0-9]+'; }
-	[ "$r" = + ] && r='[1-9][0-9]*'
-	run ip netns exec "$ns" ping -n -c "$n" "$@"
-	grep -qE "^$re packets transmitted, $r received" <<<"$OUT" && return 0
-	diag "ping -c $n $* in $ns: expected $r answered (exit $RC):"
-	diag "$OUT"
-	return 1
-}
-# ping3 NS DST...: 3 pings to each DST, all answered.
-ping3() {
-	local ns=$1 d
-	shift
-	for d in "$@"; do
-		pingx "$ns" 3 3 -i 0.2 -W 3 "$d" || return 1
-	done
-}
-
-# sink_start NS DIR: the TCP sink (port 5001) in NS, results in DIR.
-sink_start() {
-	mkdir -p "$2"
-	rm -f "$2.ready"
-	bg SINK_PID ip netns exec "$1" "$PYTHON" "$DPDIR/tcp-sink.py" "$2.ready" \
-		"$2" 5001 >"$2.log" 2>&1
-}
-sink_wait() {	# DIR
-	poll 60 test -e "$1.ready" && return 0
-	diag "the TCP sink did not start: $(cat "$1.log")"
-	return 1
-}
-
-# xfer NS HOST NAME DIR: NS sends DATA over TCP to the sink on HOST
-# (port 5001), which writes the length and sha256 it received to DIR/NAME.
-xfer() {
-	local ns=$1 host=$2 name=$3 dir=$4 got
-	rm -f "$dir/$name"
-	sink_wait "$dir" || return 1
-	run ip netns exec "$ns" timeout 60 bash -c '
-		exec 3<>"/dev/tcp/$1/5001" || exit 1
-		{ printf "%s\n" "$2"; cat "$3"; } >&3 || exit 1
-		exec 3>&-' _ "$host" "$name" "$DATA"
-	if [ "$RC" -ne 0 ]; then
-		diag "TCP to $host from $ns failed (exit $RC): $OUT"
-		return 1
-	fi
-	poll 30 test -e "$dir/$name"
-	got=$(cat "$dir/$name" 2>/dev/null)
-	eq "TCP $name: bytes and sha256 at the receiver" "$DATA_LEN $DATA_SHA" "$got"
-}
-
 # udp_send NS HOST PORT FILE: FILE's bytes as one datagram (bash /dev/udp).
 udp_send() {
 	ip netns exec "$1" bash -c 'cat "$3" >"/dev/udp/$1/$2"' _ "$2" "$3" "$4"
-}
-
-# ---------------------------------------------------------------- capture
-# cap_start NS DEV FILE [TCPDUMP-OPTIONS...]: tcpdump decoding DEV's
-# packets to FILE as they come; back once it listens.
-cap_start() {
-	# shellcheck disable=SC2034 # pid: set by bg
-	local pid ns=$1 dev=$2 f=$3
-	shift 3
-	rm -f "$f" "$f.err"
-	bg pid ip netns exec "$ns" tcpdump -Z root -n -l -s 0 -B 4096 -i "$dev" "$@" \
-		>"$f" 2>"$f.err"
-	if poll 20 grep -q "listening on" "$f.err"; then
-		return 0
-	fi
-	diag "tcpdump on $dev in $ns did not start: $(cat "$f.err")"
-	return 1
-}
-# wire FILE: one line per IP packet of a text capture:
-#   esp SRC DST SPI          bare ESP
-#   udpesp SRC.P DST.P SPI   ESP in UDP (RFC 3948, tcpdump's UDP-encap)
-#   keepalive SRC.P DST.P -  NAT keepalive
-#   fragment SRC DST -       an IPv6 fragment after the first
-#   other SRC DST LINE...    anything else
-# (an ESP packet too big for the path in transport mode leaves in
-# fragments; tcpdump shows an IPv6 first fragment as "frag (0|N) ESP(...)")
-wire() {
-	awk '($2 == "IP" || $2 == "IP6") && $4 == ">" {
-		src = $3
-		dst = substr($5, 1, length($5) - 1)
-		if ($6 == "frag" && $7 ~ /^\(0\|/) {
-			$6 = ""
-			$0 = $0
-			$6 = $7
-		}
-		if ($6 ~ /^ESP\(spi=/) {
-			split($6, f, /[=,)]/)
-			print "esp", src, dst, f[2]
-		} else if ($6 == "UDP-encap:" && $7 ~ /^ESP\(spi=/) {
-			split($7, f, /[=,)]/)
-			print "udpesp", src, dst, f[2]
-		} else if ($6 == "isakmp-nat-keep-alive") {
-			print "keepalive", src, dst, "-"
-		} else if ($6 == "frag") {
-			print "fragment", src, dst, "-"
-		} else {
-			print "other", src, dst, $0
-		}
-	}' "$1"
-}
-
-# spis WIREFILE KIND SRC DST: the SPIs of that flow, sorted, one line.
-spis() {
-	awk -v k="$2" -v s="$3" -v d="$4" '$1 == k && $2 == s && $3 == d { print $4 }' \
-		"$1" | sort -u | tr '\n' ' ' | sed 's/ $//'
-}
-# npk WIREFILE KIND SRC DST SPI: how many such packets.
-npk() {
-	awk -v k="$2" -v s="$3" -v d="$4" -v p="$5" \
-		'$1 == k && $2 == s && $3 == d && $4 == p { n++ } END { print n + 0 }' "$1"
 }
 
 # ---------------------------------------------------------------- counters
@@ -1238,22 +1032,6 @@ encap_listen() {
 	return 1
 }
 
-# NAT namespace N: nA/nB towards A/B. SNAT as in a home router: UDP from
-# port 4500 (4501) of the private network leaves from 192.0.2.254:4600
-# (4601), the rest masqueraded. Conntrack lets replies back in.
-nat_rules() {	# NS PUBLIC-DEV
-	ip netns exec "$1" nft -f - <<-EOF
-	table ip nat {
-		chain post {
-			type nat hook postrouting priority srcnat;
-			ip saddr 10.1.0.0/24 udp sport 4500 oifname "$2" snat to 192.0.2.254:4600
-			ip saddr 10.1.0.0/24 udp sport 4501 oifname "$2" snat to 192.0.2.254:4601
-			ip saddr 10.1.0.0/24 oifname "$2" masquerade
-		}
-	}
-	EOF
-}
-
 NT_AB=0x00001000 NT_BA=0x00002000
 # natt_a_setup: A (kipsec, 10.1.0.1, private) -- N -- B (XFRM, 192.0.2.2),
 # kipsec link ipsec0 (if_id 1) in A, xfrm interface in B, inner 10.9.0.1
@@ -1275,7 +1053,9 @@ natt_ns() {
 	address add $a_net/24 dev nA
 	address add $b_net/24 dev nB
 	EOF
-	nat_rules "$N" "$public"
+	# SNAT as in a home router: UDP from port 4500 (4501) of the private
+	# network leaves from 192.0.2.254:4600 (4601), the rest masqueraded
+	nat_rules "$N" 10.1.0.0/24 "$public" 192.0.2.254 4500:4600 4501:4601
 }
 
 # natt_inner: 10.9.0.1 on A's ipsec0, 10.9.0.2 on B's xfrm0 (if_id 1 both).

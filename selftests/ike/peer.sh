@@ -27,6 +27,8 @@
 #   log_mark SIDE, says SIDE ERE [SECS]   the side's diagnostics since a mark
 #   peer_stop SIDE, peer_kill SIDE
 #   sun_rekey child|ike NAME   (charon only: swanctl --rekey)
+#   peer_rekey SIDE child|ike NAME   (either: start a rekeying, return at
+#                              once; kipsec: `kipsec rekey [--ike] NAME`)
 #
 # peer_status prints one line per SA:
 #   ike CONN STATE ROLE IKESPIS          ROLE initiator|responder|-
@@ -38,15 +40,21 @@ IKEDIR=$TOP/selftests/ike
 T_UP=60			# seconds an IKE_SA with its CHILD_SA may take (TCG)
 
 declare -A SIDE_NS=() SIDE_KIND=() SIDE_DIR=() SIDE_PID=() LOG_MARK=()
+# SIDE_ARGS[SIDE]: more options for that side's `kipsec ike` in this case
+# (words), set between peers and peers_start.
+declare -A SIDE_ARGS=()
 
 # ---------------------------------------------------------------- settings
 # The settings a case gives each side; a template line whose setting is
 # empty is left out (the implementation's default applies). DIR is the
 # side's directory.
+# CHILD2, LOCAL_TS2, REMOTE_TS2: a second child of the connection (its
+# other settings are the first child's).
 CFG_KEYS=(CONN CHILD LOCAL_ADDRS REMOTE_ADDRS PROPOSALS MOBIKE DPD_DELAY
 	IKE_REKEY_TIME INTERFACE AUTH LOCAL_ID REMOTE_ID LOCAL_CERT CACERT
 	LOCAL_KEY PSK LOCAL_TS REMOTE_TS ESP_PROPOSALS MODE START_ACTION
-	CHILD_REKEY_TIME CHILD_LIFE_TIME DPD_ACTION DIR)
+	CHILD_REKEY_TIME CHILD_LIFE_TIME DPD_ACTION CHILD2 LOCAL_TS2
+	REMOTE_TS2 DIR)
 declare -A CFG=()
 
 cfg_reset() {
@@ -124,7 +132,7 @@ render() {
 			rest = substr(line, i + 1)
 			j = index(rest, "@")
 			key = substr(rest, 1, j - 1)
-			if (j == 0 || key !~ /^[A-Z_]+$/) {
+			if (j == 0 || key !~ /^[A-Z][A-Z_0-9]*$/) {
 				out = out substr(line, 1, i)
 				line = rest
 				continue
@@ -313,6 +321,8 @@ kipsec_launch() {
 	local d=${SIDE_DIR[$1]} pid args
 	args=(ike --config "$d/kipsec.conf" --control "$d/kipsec.ctl"
 		"${KIPSEC_IKE_ARGS[@]}")
+	# shellcheck disable=SC2206 # words
+	args+=(${SIDE_ARGS[$1]:-})
 	[ "${KIPSEC_IKE_DEBUG:-0}" = 1 ] && args+=(--debug)
 	bg pid ip netns exec "${SIDE_NS[$1]}" "$KIPSEC" "${args[@]}" \
 		>"$d/kipsec.log" 2>&1
@@ -359,6 +369,7 @@ peer_add() {
 	SIDE_DIR[$1]=$CDIR/$1
 	CFG[$1.DIR]=$CDIR/$1
 	SIDE_PID[$1]=
+	SIDE_ARGS[$1]=
 	LOG_MARK[$1]=0
 	mkdir -p "$CDIR/$1"
 	CASE_STOP+=("peer_stop $1")
@@ -489,6 +500,26 @@ sun_rekey() {
 	run sw sun --rekey "--$1" "$2"
 	[ "$RC" -eq 0 ] && return 0
 	diag "swanctl --rekey --$1 $2 on sun failed (exit $RC): $OUT"
+	return 1
+}
+
+# peer_rekey SIDE child|ike NAME: SIDE starts rekeying the CHILD_SA NAME
+# or the IKE_SA NAME and returns once the request is under way (swanctl
+# --rekey returns at once; `kipsec rekey` once the request is sent).
+charon_rekey() {	# SIDE child|ike NAME
+	sw "$1" --rekey "--$2" "$3"
+}
+kipsec_rekey() {	# SIDE child|ike NAME
+	if [ "$2" = ike ]; then
+		kipsec_ctl "$1" rekey --ike "$3"
+	else
+		kipsec_ctl "$1" rekey "$3"
+	fi
+}
+peer_rekey() {
+	run "${SIDE_KIND[$1]}_rekey" "$@"
+	[ "$RC" -eq 0 ] && return 0
+	diag "$1 (${SIDE_KIND[$1]}): rekeying $2 SA $3 failed (exit $RC): $OUT"
 	return 1
 }
 
