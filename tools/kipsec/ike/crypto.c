@@ -244,11 +244,10 @@ static EVP_MAC_CTX *mac_keyed(const char *name, const char *param,
 	return mac_new(name, param, value, key, key_len);
 }
 
-/* The MAC of the chunks with a keyed ctx, left as it was; its length. */
-static ssize_t mac_run(const EVP_MAC_CTX *keyed, const struct chunk *c,
-		       size_t n, uint8_t *out)
+/* The chunks into ctx, then the MAC to out; its length. ctx is freed. */
+static ssize_t mac_finish(EVP_MAC_CTX *ctx, const struct chunk *c, size_t n,
+			  uint8_t *out)
 {
-	EVP_MAC_CTX *ctx = EVP_MAC_CTX_dup(keyed);
 	ssize_t ret = IKE_CRYPTO_EFAIL;
 	size_t i, len;
 
@@ -264,6 +263,13 @@ out:
 	return ret;
 }
 
+/* The MAC of the chunks with a keyed ctx, left as it was; its length. */
+static ssize_t mac_run(const EVP_MAC_CTX *keyed, const struct chunk *c,
+		       size_t n, uint8_t *out)
+{
+	return mac_finish(EVP_MAC_CTX_dup(keyed), c, n, out);
+}
+
 /*
  * HMAC or CMAC through EVP_MAC: param names the hash or the cipher. The
  * whole MAC goes to out (IKE_PRF_OUT_MAX bytes); its length is returned.
@@ -272,20 +278,8 @@ static ssize_t evp_mac(const char *name, const char *param, const char *value,
 		       const uint8_t *key, size_t key_len,
 		       const struct chunk *c, size_t n, uint8_t *out)
 {
-	EVP_MAC_CTX *ctx = mac_keyed(name, param, value, key, key_len);
-	ssize_t ret = IKE_CRYPTO_EFAIL;
-	size_t i, len;
-
-	if (!ctx)
-		return ret;
-	for (i = 0; i < n; i++)
-		if (c[i].len && !EVP_MAC_update(ctx, c[i].p, c[i].len))
-			goto out;
-	if (EVP_MAC_final(ctx, out, &len, IKE_PRF_OUT_MAX))
-		ret = len;
-out:
-	EVP_MAC_CTX_free(ctx);
-	return ret;
+	return mac_finish(mac_keyed(name, param, value, key, key_len), c, n,
+			  out);
 }
 
 static bool aes_block(EVP_CIPHER_CTX *ctx, const uint8_t *in, uint8_t *out)
