@@ -543,13 +543,7 @@ ike_dump() {
 
 # ti DESC CMD...: t, with ike_dump after a failure.
 ti() {
-	local desc=$1
-	shift
-	if "$@"; then
-		ok "$desc"
-		return 0
-	fi
-	not_ok "$desc"
+	t "$@" && return 0
 	ike_dump
 	return 1
 }

@@ -60,6 +60,20 @@ static bool want_child(struct ikesa *sa, const struct ike_child *child)
 	return ch || ikesa_child_add(sa, child);
 }
 
+/* want_child for child of conn, or (NULL) for each; whether one was new. */
+static bool want_children(struct ikesa *sa, const struct ike_conn *conn,
+			  const struct ike_child *child)
+{
+	bool more = false;
+	size_t i;
+
+	if (child)
+		return want_child(sa, child);
+	for (i = 0; i < conn->n_children; i++)
+		more |= want_child(sa, &conn->children[i]);
+	return more;
+}
+
 /*
  * Bring up child of conn (NULL: every child of conn): on the IKE SA the
  * connection has, or on a new one whose IKE_AUTH creates the first of
@@ -69,21 +83,17 @@ static void bring_up(struct ike_daemon *d, const struct ike_conn *conn,
 		     const struct ike_child *child, struct ike_waiter *w)
 {
 	struct ikesa *sa = established(d, conn->name);
-	bool more = false;
-	size_t i;
+	bool more;
 
 	if (!sa) {
 		ikesa_initiate(d, conn, child ? child :
 			       conn->n_children ? &conn->children[0] : NULL, w);
 		sa = established(d, conn->name);
-		for (i = 0; sa && !child && i < conn->n_children; i++)
-			want_child(sa, &conn->children[i]);
+		if (sa)
+			want_children(sa, conn, child);
 		return;
 	}
-	if (child)
-		more = want_child(sa, child);
-	for (i = 0; !child && i < conn->n_children; i++)
-		more |= want_child(sa, &conn->children[i]);
+	more = want_children(sa, conn, child);
 	if (w && sa->waiter) {
 		ike_waiter_say(w, "%s is being negotiated already", conn->name);
 		ike_waiter_done(w, 1);

@@ -33,36 +33,23 @@ static void send_create(struct ike_daemon *d, struct ikesa *sa,
 			struct ikesa_child *ch, uint16_t group)
 {
 	struct ike_buf inner = { 0 };
-	uint8_t pub[IKE_KE_MAX];
-	ssize_t n = 0;
 
-	sa->rk_kind = IKESA_RK_NEW_CHILD;
-	sa->rk_child = ch;
-	sa->rk_group = group;
 	if (ikesa_child_alloc_spi(d, sa, &ch->cur) ||
 	    ike_nonce_new(sa->rk_ni)) {
-		sa->rk_kind = IKESA_RK_NONE;
-		sa->rk_child = NULL;
 		create_failed(d, sa, ch, "the kernel refused an SPI");
 		return;
 	}
 	sa->rk_ni_len = IKE_NONCE_LEN;
-	if (group) {
-		ike_kex_free(sa->rk_kex);
-		sa->rk_kex = ike_kex_new(group);
-		n = sa->rk_kex ? ike_kex_public(sa->rk_kex, pub, sizeof(pub)) :
-				 -1;
-		if (n < 0) {
-			sa->rk_kind = IKESA_RK_NONE;
-			sa->rk_child = NULL;
-			create_failed(d, sa, ch, "no key exchange");
-			return;
-		}
-	}
 	ikesa_put_child_offer(&inner, sa, ch->cfg, ch->cur.spi_in, true);
 	ike_put_nonce(&inner, &(struct ike_bytes){ sa->rk_ni, sa->rk_ni_len });
-	if (group)
-		ike_put_ke(&inner, &(struct ike_pl_ke){ group, { pub, n } });
+	if (group && ikesa_put_ke(&inner, &sa->rk_kex, group)) {
+		ike_buf_free(&inner);
+		create_failed(d, sa, ch, "no key exchange");
+		return;
+	}
+	sa->rk_kind = IKESA_RK_NEW_CHILD;
+	sa->rk_child = ch;
+	sa->rk_group = group;
 	ike_debug(d, "%s: creating CHILD_SA %s", sa->conn_name, ch->cur.name);
 	ikesa_send_encrypted(d, sa, IKE_CREATE_CHILD_SA, false, &inner);
 }
@@ -109,7 +96,8 @@ void ikesa_new_child_response(struct ike_daemon *d, struct ikesa *sa,
 	if (err && err->type == IKE_N_INVALID_KE_PAYLOAD &&
 	    err->data.len == 2) {
 		want = err->data.p[0] << 8 | err->data.p[1];
-		if (want != sa->rk_group && ikesa_offers_ke(ch->cfg->esp.v, ch->cfg->esp.n, want)) {
+		if (want != sa->rk_group &&
+		    ikesa_offers_ke(ch->cfg->esp.v, ch->cfg->esp.n, want)) {
 			send_create(d, sa, ch, want);
 			return;
 		}

@@ -307,6 +307,7 @@ void ikesa_child_send_delete(struct ike_daemon *d, struct ikesa *sa,
 void ikesa_answer_notify(struct ike_daemon *d, struct ikesa *sa,
 			 uint16_t type, const uint8_t *data, size_t len);
 void ikesa_refuse_ke(struct ike_daemon *d, struct ikesa *sa, uint16_t g);
+int ikesa_put_ke(struct ike_buf *b, struct ike_kex **kex, uint16_t g);
 ssize_t ikesa_respond_ke(uint16_t g, const struct ike_msg *m, uint8_t *pub,
 			 ssize_t *publen, uint8_t *gir);
 ssize_t ikesa_shared_secret(struct ike_kex *kex, uint16_t group,

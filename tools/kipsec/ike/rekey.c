@@ -57,8 +57,8 @@ static const char *ke_name(uint16_t g)
 	return n ? n : "?";
 }
 
-/* Our KE payload for group g into pub; the key stays in *kex. */
-static int put_ke(struct ike_buf *b, struct ike_kex **kex, uint16_t g)
+/* Our KE payload for group g into b; the key stays in *kex. */
+int ikesa_put_ke(struct ike_buf *b, struct ike_kex **kex, uint16_t g)
 {
 	uint8_t pub[IKE_KE_MAX];
 	ssize_t n;
@@ -205,7 +205,7 @@ void ikesa_rekey_child(struct ike_daemon *d, struct ikesa *sa,
 			      IKE_MAX_PROPOSALS);
 	ike_put_sa(&inner, offer, n);
 	ike_put_nonce(&inner, &(struct ike_bytes){ sa->rk_ni, sa->rk_ni_len });
-	if (sa->rk_group && put_ke(&inner, &sa->rk_kex, sa->rk_group)) {
+	if (sa->rk_group && ikesa_put_ke(&inner, &sa->rk_kex, sa->rk_group)) {
 		ike_buf_free(&inner);
 		rekey_reset(d, sa);
 		return;
@@ -279,7 +279,7 @@ static void child_refused(struct ike_daemon *d, struct ikesa *sa,
 		ike_debug(d, "%s: CHILD_SA %s: the peer answered our rekey with TEMPORARY_FAILURE",
 			  sa->conn_name, ch->cur.name);
 		rekey_reset(d, sa);
-		if (!ch->theirs && !ch->old)
+		if (!ch->old)
 			retry_later(ch);
 		return;
 	}
@@ -491,14 +491,12 @@ static void child_rekey_request(struct ike_daemon *d, struct ikesa *sa,
 	const struct ike_child *c;
 	char a[1024], b[1024], why[512];
 	struct ike_buf inner = { 0 };
-	struct ike_proposal reply;
 	struct ike_mismatch mm;
 	uint8_t gir[IKE_KE_MAX], nr[IKE_NONCE_LEN], pub[IKE_KE_MAX];
 	struct child_sa *next;
 	struct ike_kdf_in in;
 	ssize_t glen = 0, publen = 0;
 	uint16_t g, refusal;
-	uint32_t be;
 	bool collision;
 
 	refusal = rekey_target(sa, rekey, &ch);
@@ -558,18 +556,10 @@ static void child_rekey_request(struct ike_daemon *d, struct ikesa *sa,
 		goto fail;
 	}
 	OPENSSL_cleanse(gir, sizeof(gir));
-	reply = next->prop;
-	be = htonl(next->spi_in);
-	memcpy(reply.spi, &be, 4);
-	if (ch->cur.mode == KIPSEC_MODE_TRANSPORT)
-		ike_put_notify(&inner, &(struct ike_pl_notify){
-			.type = IKE_N_USE_TRANSPORT_MODE });
-	ike_put_sa(&inner, &reply, 1);
+	ikesa_put_child_answer(&inner, next);
 	ike_put_nonce(&inner, &(struct ike_bytes){ nr, sizeof(nr) });
 	if (g)
 		ike_put_ke(&inner, &(struct ike_pl_ke){ g, { pub, publen } });
-	ike_put_ts(&inner, IKE_PL_TSI, ch->cur.ts_r, ch->cur.n_r);
-	ike_put_ts(&inner, IKE_PL_TSR, ch->cur.ts_l, ch->cur.n_l);
 	collision = sa->rk_kind == IKESA_RK_CHILD && sa->rk_child == ch;
 	ike_log("%s: CHILD_SA %s rekeyed by the peer%s, SPIs 0x%08x in, 0x%08x out%s",
 		sa->conn_name, ch->cur.name, g ? " with PFS" : "",
@@ -682,7 +672,7 @@ void ikesa_rekey_ike(struct ike_daemon *d, struct ikesa *sa)
 	n = ike_offer(sa, sa->rk_spi, offer, IKE_MAX_PROPOSALS);
 	ike_put_sa(&inner, offer, n);
 	ike_put_nonce(&inner, &(struct ike_bytes){ sa->rk_ni, sa->rk_ni_len });
-	if (put_ke(&inner, &sa->rk_kex, sa->rk_group)) {
+	if (ikesa_put_ke(&inner, &sa->rk_kex, sa->rk_group)) {
 		ike_buf_free(&inner);
 		return;
 	}
