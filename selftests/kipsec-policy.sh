@@ -164,10 +164,10 @@ pol_rt "transport template esp, no endpoints" \
 	 and (.template.reqid // 0) == 0' -- \
 	dir out src 192.0.2.1 dst 192.0.2.2 proto tcp tmpl proto esp \
 	mode transport
-pol_rt "transport template ah with reqid" \
-	'.template.proto == "ah" and .template.mode == "transport"
+pol_rt "transport template esp with reqid" \
+	'.template.proto == "esp" and .template.mode == "transport"
 	 and .template.reqid == 9' -- \
-	dir in src 192.0.2.2 dst 192.0.2.1 tmpl proto ah mode transport reqid 9
+	dir in src 192.0.2.2 dst 192.0.2.1 tmpl proto esp mode transport reqid 9
 pol_rt "everything at once" \
 	".dir == \"fwd\" and .priority == 5 and .if_id == 7
 	 and .selector.src == \"2001:db8:a::/48\"

@@ -324,8 +324,12 @@ rej_pol "transport template with endpoints" "$EINVAL" \
 	".action = \"protect\" | .template = ($TMPL_T | .mode = \"transport\")"
 rej_pol "transport template with a source only" "$EINVAL" \
 	"template|endpoint|transport|saddr|source" \
-	".action = \"protect\" | .template = {\"proto\": \"ah\",
+	".action = \"protect\" | .template = {\"proto\": \"esp\",
 	 \"mode\": \"transport\", \"saddr-ipv4\": $S4}"
+# kipsec carries no AH yet: a policy must not send a packet to an AH SA
+rej_pol "template proto ah (AH not carried yet)" "$EOPNOTSUPP" \
+	"AH is not carried" \
+	".action = \"protect\" | .template = ($TMPL_T | .proto = \"ah\")"
 rej_pol "sprefix without saddr" "$EINVAL" "prefix" '.selector = {"sprefix": 24}'
 rej_pol "dprefix without daddr" "$EINVAL" "prefix" '.selector = {"dprefix": 8}'
 rej_pol "IPv4 prefix 33" "$EINVAL" "prefix" \

@@ -1053,6 +1053,12 @@ static int kipsec_nl_parse_template(struct netlink_ext_ack *extack,
 			      "template mode"))
 		return -EINVAL;
 	tmpl->proto = nla_get_u8(tb[KIPSEC_A_TEMPLATE_PROTO]);
+	/* AH SAs can be stored, but no packet may be sent to one yet */
+	if (tmpl->proto != KIPSEC_PROTO_ESP) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[KIPSEC_A_TEMPLATE_PROTO],
+				    "template proto: AH is not carried by the data path yet; only ESP templates are accepted");
+		return -EOPNOTSUPP;
+	}
 	tmpl->mode = nla_get_u8(tb[KIPSEC_A_TEMPLATE_MODE]);
 	tmpl->reqid = kipsec_nl_get_u32(tb[KIPSEC_A_TEMPLATE_REQID]);
 	ret = kipsec_nl_get_addr(extack, tb[KIPSEC_A_TEMPLATE_SADDR_IPV4],

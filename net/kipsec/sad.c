@@ -173,6 +173,8 @@ static struct kipsec_sa *kipsec_sa_alloc(struct kipsec_sad *sad,
 /*
  * A valid SA gets its transform and is found by outbound packets through
  * the template a policy names: its addresses, protocol, mode and ids.
+ * An SA without a transform (AH, which kipsec does not carry yet) is
+ * never found by an outbound packet (kipsec_sa_carries).
  */
 static int kipsec_sa_make_valid(struct kipsec_sa *sa,
 				struct netlink_ext_ack *extack)
@@ -189,11 +191,19 @@ static int kipsec_sa_make_valid(struct kipsec_sa *sa,
 	return kipsec_esp_init_sa(sa, extack);
 }
 
+/* Whether the data path can send packets through the SA. */
+static bool kipsec_sa_carries(const struct kipsec_sa *sa)
+{
+	return sa->state == KIPSEC_SA_STATE_VALID && sa->aead;
+}
+
 /* Make a valid SA findable by outbound packets; newer SAs are preferred. */
 static int kipsec_sad_publish_out(struct kipsec_sad *sad, struct kipsec_sa *sa)
 {
 	int ret;
 
+	if (!kipsec_sa_carries(sa))
+		return 0;
 	ret = rhltable_insert(&sad->out, &sa->out_node, kipsec_sad_out_params);
 	if (!ret)
 		sa->serial = ++sad->serial;
@@ -227,11 +237,9 @@ static int kipsec_sad_insert(struct kipsec_sad *sad, struct kipsec_sa *sa,
 					    kipsec_sad_params);
 	if (ret)
 		goto err_table;
-	if (sa->state == KIPSEC_SA_STATE_VALID) {
-		ret = kipsec_sad_publish_out(sad, sa);
-		if (ret)
-			goto err_out;
-	}
+	ret = kipsec_sad_publish_out(sad, sa);
+	if (ret)
+		goto err_out;
 	sad->count++;
 	sad->generation++;
 	return 0;
