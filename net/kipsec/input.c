@@ -463,6 +463,16 @@ static int kipsec_esp_rcv(struct kipsec_net *kn, struct sk_buff *skb,
 		kipsec_input_drop(kn, skb, KIPSEC_DROP_IN_SA_INVALID);
 		return 0;
 	}
+	/*
+	 * The SA says whether its packets come in UDP: otherwise anyone on
+	 * the path could switch a flow's encapsulation (XFRM drops these
+	 * too, as XfrmInStateMismatch). sa-set may change the ports.
+	 */
+	if (!READ_ONCE(sa->cfg.encap_dport) != !src) {
+		kipsec_sa_count(sa, &sa->stats.other_errors);
+		kipsec_input_drop(kn, skb, KIPSEC_DROP_IN_ENCAP_MISMATCH);
+		return 0;
+	}
 	kipsec_esp_decrypt(kn, sa, skb, outer_dsfield, src);
 	return 0;
 }

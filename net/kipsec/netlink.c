@@ -1569,6 +1569,7 @@ static const u16 kipsec_nl_drop_attrs[] = {
 	[KIPSEC_DROP_OUT_TOO_BIG]	= KIPSEC_A_STATS_OUT_TOO_BIG,
 	[KIPSEC_DROP_OUT_CRYPTO]	= KIPSEC_A_STATS_OUT_CRYPTO,
 	[KIPSEC_DROP_OUT_MALFORMED]	= KIPSEC_A_STATS_OUT_MALFORMED,
+	[KIPSEC_DROP_IN_ENCAP_MISMATCH]	= KIPSEC_A_STATS_IN_ENCAP_MISMATCH,
 };
 
 int kipsec_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
