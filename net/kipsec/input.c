@@ -25,6 +25,7 @@
 #include "crypto.h"
 #include "esp.h"
 #include "flow.h"
+#include "held.h"
 #include "input.h"
 #include "lifetime.h"
 #include "link.h"
@@ -501,6 +502,30 @@ static void kipsec_esp_decrypt(struct kipsec_net *kn, struct kipsec_sa *sa,
 }
 
 /*
+ * A packet for a larval SA waits for its keys (held.c): true if it was
+ * held or dropped. If the SA was completed meanwhile, *sa becomes the
+ * valid SA that took its place, or what the lookup finds now.
+ */
+static bool kipsec_esp_hold(struct kipsec_net *kn, struct kipsec_sa **sa,
+			    struct sk_buff *skb,
+			    const struct kipsec_encap_src *src)
+{
+	int ret;
+
+	if (READ_ONCE((*sa)->state) != KIPSEC_SA_STATE_LARVAL)
+		return false;
+	ret = kipsec_held_add(*sa, skb, src ? src->port : 0);
+	if (ret == -EAGAIN) {
+		*sa = kipsec_sad_lookup(&kn->sad, &(*sa)->cfg.id);
+		if (*sa)
+			return false;
+	}
+	if (ret)
+		kipsec_input_drop(kn, skb, KIPSEC_DROP_IN_SA_INVALID);
+	return true;
+}
+
+/*
  * Take the packet if its SPI is kipsec's: 0 then, whatever becomes of it.
  * -EINVAL hands it to the next handler, native XFRM's.
  */
@@ -521,6 +546,8 @@ static int kipsec_esp_rcv(struct kipsec_net *kn, struct sk_buff *skb,
 	sa = kipsec_sad_lookup(&kn->sad, &id);
 	if (!sa)
 		return -EINVAL;
+	if (kipsec_esp_hold(kn, &sa, skb, src))
+		return 0;
 	if (READ_ONCE(sa->state) != KIPSEC_SA_STATE_VALID || !sa->aead) {
 		kipsec_input_drop(kn, skb, KIPSEC_DROP_IN_SA_INVALID);
 		return 0;
@@ -537,6 +564,53 @@ static int kipsec_esp_rcv(struct kipsec_net *kn, struct sk_buff *skb,
 	}
 	kipsec_esp_decrypt(kn, sa, skb, outer_dsfield, src);
 	return 0;
+}
+
+/* A held packet goes through input again, from the device it came on. */
+static void kipsec_input_held(struct kipsec_net *kn, struct sk_buff *skb)
+{
+	const struct kipsec_held_cb *cb = kipsec_held_cb(skb);
+	struct kipsec_encap_src src = { .port = cb->encap_sport };
+	union kipsec_addr daddr = {};
+	u8 family, dsfield;
+
+	skb->dev = dev_get_by_index_rcu(kn->net, cb->ifindex);
+	if (!skb->dev) {
+		kipsec_input_drop(kn, skb, KIPSEC_DROP_IN_SA_INVALID);
+		return;
+	}
+	if (skb->protocol == htons(ETH_P_IP)) {
+		family = AF_INET;
+		daddr.a4 = ip_hdr(skb)->daddr;
+		src.addr.a4 = ip_hdr(skb)->saddr;
+		dsfield = ip_hdr(skb)->tos;
+	} else {
+		family = AF_INET6;
+		daddr.a6 = ipv6_hdr(skb)->daddr;
+		dsfield = ipv6_get_dsfield(ipv6_hdr(skb));
+	}
+	if (kipsec_esp_rcv(kn, skb, family, &daddr, dsfield,
+			   src.port ? &src : NULL))
+		kipsec_input_drop(kn, skb, KIPSEC_DROP_IN_SA_INVALID);
+}
+
+/*
+ * The key manager completed the larval SA: what was held for it goes
+ * through input again and finds the valid SA. Process context.
+ */
+void kipsec_input_release_held(struct kipsec_net *kn, struct kipsec_sa *larval)
+{
+	struct sk_buff_head list;
+	struct sk_buff *skb;
+
+	kipsec_held_take(larval, &list);
+	while ((skb = __skb_dequeue(&list))) {
+		local_bh_disable();
+		rcu_read_lock();
+		kipsec_input_held(kn, skb);
+		rcu_read_unlock();
+		local_bh_enable();
+	}
 }
 
 static int kipsec_esp4_rcv(struct sk_buff *skb)
