@@ -1393,6 +1393,86 @@ case_robust() {
 	fi
 }
 
+# ---------------------------------------------------------------- 8. held
+# RFC 7296 lets a rekey's responder send on its new SA the moment it
+# answers, before our key manager has keyed the inbound SA it reserved
+# with sa-alloc-spi. Here the eager peer is XFRM in B, which already has
+# the SA and sends UDP on it in transport mode while A's SA is larval: A
+# holds up to 32 such packets (held.c) and delivers every one once `sa add`
+# keys the SA; beyond 32 they are dropped and counted (in-sa-invalid), and
+# so are those held for a larval SA that times out instead.
+
+# held_send PORT N: N datagrams from B to A's PORT, in one process.
+held_send() {
+	ip netns exec "$B" bash -c '
+		for ((i = 0; i < $2; i++)); do
+			echo "$i" >"/dev/udp/192.0.2.1/$1"
+		done' _ "$1" "$2"
+}
+# held_got PORT N: the sink has exactly N datagrams for PORT (after 5 s
+# of polling for more, so that "exactly" means something).
+held_got() {
+	local n
+	held_n() { n=$(grep -c "^$1 " "$CDIR/us"); [ "$n" -ge "$2" ]; }
+	poll 5 held_n "$1" "$(($2 + 1))"
+	[ "$n" = "$2" ] && return 0
+	diag "port $1: $n datagrams, expected $2"
+	return 1
+}
+# held_larval REQID PORT TIMEOUT: a larval SA in A for ESP from B, and
+# XFRM's SA with its SPI in B for UDP to PORT; the SPI in HELD_SPI.
+held_larval() {
+	HELD_SPI=$(kx "$A" sa allocspi src 192.0.2.2 dst 192.0.2.1 proto esp \
+		timeout "$3") || return 1
+	ipb "$B" <<-EOF
+	xfrm state add src 192.0.2.2 dst 192.0.2.1 proto esp spi $HELD_SPI reqid $1 mode transport aead rfc4106(gcm(aes)) 0x$HELD_KEY 128
+	xfrm policy add src 192.0.2.2 dst 192.0.2.1 proto udp dport $2 dir out tmpl proto esp reqid $1 mode transport
+	EOF
+}
+# held_dropped N: in-sa-invalid grew by N since kbase (quietly, for poll).
+held_dropped() { kread && [ "${KD[in-sa-invalid]:-}" = "$1" ]; }
+# held_sa_packets N: A's SA HELD_SPI delivered N packets.
+held_sa_packets() {
+	local p
+	p=$(kx "$A" -j -s sa get dst 192.0.2.1 proto esp spi "$HELD_SPI" |
+		jq .stats.packets)
+	[ "$p" = "$1" ] && return 0
+	diag "SA $HELD_SPI: $p packets, expected $1"
+	return 1
+}
+
+case_held() {
+	case_begin held || return 0
+	keygen HELD_KEY 20 9
+	t "held: namespaces A (kipsec) and B (XFRM), a UDP sink in A" \
+		eval 'pair_ns static &&
+		      bg US ip netns exec "$A" "$PYTHON" "$DPDIR/udp-sink.py" \
+			"$CDIR/us.ready" 7000 7001 >"$CDIR/us" 2>&1 &&
+		      poll 60 test -e "$CDIR/us.ready"' || { case_end; return; }
+	t "held: A reserves an SPI (larval, 60 s), B's XFRM SA has it" \
+		held_larval 1 7000 60 || { case_end; return; }
+	kbase "$A"
+	t "held: 20 datagrams B->A before A's SA is keyed: none delivered, none dropped" \
+		eval 'held_send 7000 20 && held_got 7000 0 && kdelta in-sa-invalid:0'
+	td "$A $B" "held: sa add keys the SA: the 20 held datagrams are delivered" \
+		eval 'kx "$A" sa add src 192.0.2.2 dst 192.0.2.1 proto esp \
+			spi "$HELD_SPI" mode transport enc aes-gcm-16 0x$HELD_KEY &&
+		      held_got 7000 20'
+	td "$A $B" "held: 5 more arrive at once; the SA counts 25; no drop at all" \
+		eval 'held_send 7000 5 && held_got 7000 25 && held_sa_packets 25 &&
+		      kdelta $(jq -r "keys[] + \":0\"" <<<"$KB_JSON")'
+
+	t "held: a second larval SA (3 s), B's XFRM SA has it" \
+		held_larval 2 7001 3 || { case_end; return; }
+	kbase "$A"
+	t "held: 40 datagrams for it: 32 held, 8 dropped (in-sa-invalid +8)" \
+		eval 'held_send 7001 40 && kdelta in-sa-invalid:8'
+	t "held: the larval SA times out: the 32 held are dropped and counted" \
+		eval 'poll 60 held_dropped 40 && kdelta in-sa-invalid:40 &&
+		      held_got 7001 0'
+	case_end
+}
+
 # ---------------------------------------------------------------- main
 start=$SECONDS
 case_policy
@@ -1402,6 +1482,7 @@ case_tfc
 case_pmtu
 case_natt_kipsec_behind
 case_natt_mapping
+case_held
 case_robust
 diag "all cases in $((SECONDS - start)) s"
 exit

@@ -25,6 +25,7 @@
 #include "crypto.h"
 #include "esp.h"
 #include "flow.h"
+#include "held.h"
 #include "input.h"
 #include "lifetime.h"
 #include "link.h"
@@ -107,7 +108,25 @@ static void kipsec_receive(struct sk_buff *skb)
 	local_bh_enable();
 }
 
-/* The inner header must be whole; TFC padding after it goes (RFC 4303 2.7). */
+/*
+ * RFC 4303 section 2.6: the next header names what ESP carried. Tunnel
+ * mode carries IP packets; in transport mode 0 (Hop-by-Hop options, which
+ * only the IPv6 header itself may be followed by) and 255 (reserved) are
+ * never right. 59 (no next header) is a dummy packet, in either mode.
+ */
+static bool kipsec_nexthdr_ok(const struct kipsec_sa *sa, u8 nexthdr)
+{
+	if (nexthdr == IPPROTO_NONE)
+		return true;
+	if (sa->cfg.mode == KIPSEC_MODE_TUNNEL)
+		return nexthdr == IPPROTO_IPIP || nexthdr == IPPROTO_IPV6;
+	return nexthdr != IPPROTO_HOPOPTS && nexthdr != IPPROTO_RAW;
+}
+
+/*
+ * The inner header (IPv4 for next header 4, IPv6 for 41) must be whole;
+ * TFC padding after it goes (RFC 4303 2.7).
+ */
 static int kipsec_inner_trim(struct sk_buff *skb, u8 nexthdr)
 {
 	unsigned int len;
@@ -123,14 +142,12 @@ static int kipsec_inner_trim(struct sk_buff *skb, u8 nexthdr)
 		if (iph->version != 4 || iph->ihl < 5 || len < iph->ihl * 4)
 			return -EINVAL;
 		skb->protocol = htons(ETH_P_IP);
-	} else if (nexthdr == IPPROTO_IPV6) {
+	} else {
 		if (!pskb_may_pull(skb, sizeof(struct ipv6hdr)) ||
 		    ipv6_hdr(skb)->version != 6)
 			return -EINVAL;
 		len = sizeof(struct ipv6hdr) + ntohs(ipv6_hdr(skb)->payload_len);
 		skb->protocol = htons(ETH_P_IPV6);
-	} else {
-		return -EINVAL;
 	}
 	if (len > skb->len)
 		return -EINVAL;
@@ -144,35 +161,36 @@ static u8 kipsec_inner_dsfield(struct sk_buff *skb)
 }
 
 /*
- * Tunnel mode: what is left is the inner packet. It arrives on the SA's
- * kipsec interface, or, with no interface, from the underlay device.
+ * Tunnel mode: what is left must be an IP packet that the SA's policy
+ * covers. It will arrive on the SA's kipsec interface (*link), or, with
+ * no interface (*link NULL), from the underlay device. False, and why,
+ * if it must be dropped.
  */
-static void kipsec_deliver_tunnel(struct kipsec_net *kn, struct kipsec_sa *sa,
-				  struct sk_buff *skb, u8 nexthdr,
-				  u8 outer_dsfield)
+static bool kipsec_tunnel_inner_ok(struct kipsec_net *kn, struct kipsec_sa *sa,
+				   struct sk_buff *skb, u8 nexthdr,
+				   u8 outer_dsfield, struct kipsec_link **link,
+				   enum kipsec_drop *why)
 {
-	struct kipsec_link *link = NULL;
-
-	if (kipsec_inner_trim(skb, nexthdr)) {
-		kipsec_input_drop(kn, skb, KIPSEC_DROP_IN_MALFORMED);
-		return;
-	}
+	*link = NULL;
+	*why = KIPSEC_DROP_IN_MALFORMED;
+	if (kipsec_inner_trim(skb, nexthdr))
+		return false;
 	if (!kipsec_inner_allowed(kn, sa, skb)) {
-		kipsec_input_drop(kn, skb, KIPSEC_DROP_IN_SELECTOR);
-		return;
+		*why = KIPSEC_DROP_IN_SELECTOR;
+		return false;
 	}
 	if (INET_ECN_decapsulate(skb, outer_dsfield,
-				 kipsec_inner_dsfield(skb)) > 1) {
-		kipsec_input_drop(kn, skb, KIPSEC_DROP_IN_MALFORMED);
-		return;
-	}
-	if (sa->cfg.if_id) {
-		link = xa_load(&kn->links, sa->cfg.if_id);
-		if (!link) {
-			kipsec_input_drop(kn, skb, KIPSEC_DROP_IN_SA_INVALID);
-			return;
-		}
-	}
+				 kipsec_inner_dsfield(skb)) > 1)
+		return false;
+	if (!sa->cfg.if_id)
+		return true;
+	*link = xa_load(&kn->links, sa->cfg.if_id);
+	*why = KIPSEC_DROP_IN_SA_INVALID;
+	return *link;
+}
+
+static void kipsec_deliver_tunnel(struct sk_buff *skb, struct kipsec_link *link)
+{
 	skb->pkt_type = PACKET_HOST;
 	skb_reset_transport_header(skb);
 	if (!link) {
@@ -188,10 +206,14 @@ static void kipsec_deliver_tunnel(struct kipsec_net *kn, struct kipsec_sa *sa,
 	gro_cells_receive(&link->gro_cells, skb);
 }
 
-/* Transport mode: the IP header moves up over ESP and names the payload. */
-static void kipsec_deliver_transport(struct kipsec_net *kn,
-				     struct kipsec_sa *sa, struct sk_buff *skb,
-				     u8 nexthdr, unsigned int hlen)
+/*
+ * Transport mode: the IP header moves up over ESP and names the payload,
+ * which the SA's policy must cover (else false: a selector drop).
+ */
+static bool kipsec_transport_inner_ok(struct kipsec_net *kn,
+				      struct kipsec_sa *sa,
+				      struct sk_buff *skb, u8 nexthdr,
+				      unsigned int hlen)
 {
 	u8 *nh = skb_network_header(skb);
 
@@ -210,11 +232,7 @@ static void kipsec_deliver_transport(struct kipsec_net *kn,
 		skb_network_header(skb)[IP6CB(skb)->nhoff] = nexthdr;
 		ip6h->payload_len = htons(skb->len - sizeof(*ip6h));
 	}
-	if (!kipsec_inner_allowed(kn, sa, skb)) {
-		kipsec_input_drop(kn, skb, KIPSEC_DROP_IN_SELECTOR);
-		return;
-	}
-	kipsec_receive(skb);
+	return kipsec_inner_allowed(kn, sa, skb);
 }
 
 /*
@@ -272,50 +290,95 @@ static void kipsec_check_mapping(struct kipsec_net *kn, struct kipsec_sa *sa,
 		kipsec_nl_notify_mapping(kn->net, sa, &src->addr, src->port);
 }
 
-/* After decryption: count, re-check replay, strip and deliver. */
+/*
+ * An authentic packet the SA does not deliver: one of its other errors,
+ * not one of the packets it carried.
+ */
+static void kipsec_input_reject(struct kipsec_net *kn, struct kipsec_sa *sa,
+				struct sk_buff *skb, enum kipsec_drop why)
+{
+	kipsec_sa_count(sa, &sa->stats.other_errors);
+	kipsec_input_drop(kn, skb, why);
+}
+
+/*
+ * Whether the SA may deliver the decrypted packet: its next header and
+ * inner packet are checked before the packet advances the replay window
+ * and counts on the SA and its lifetimes, which only a packet that will
+ * be delivered does. A packet that fails is dropped here.
+ */
+static bool kipsec_input_checked(struct kipsec_net *kn, struct kipsec_sa *sa,
+				 struct sk_buff *skb,
+				 const struct kipsec_crypt *c, u8 nexthdr,
+				 unsigned int hlen, struct kipsec_link **link)
+{
+	enum kipsec_drop why = KIPSEC_DROP_IN_TRAILER;
+
+	*link = NULL;
+	if (!kipsec_nexthdr_ok(sa, nexthdr))
+		goto reject;
+	if (nexthdr == IPPROTO_NONE)
+		return true;
+	if (sa->cfg.mode == KIPSEC_MODE_TUNNEL) {
+		if (kipsec_tunnel_inner_ok(kn, sa, skb, nexthdr,
+					   c->outer_dsfield, link, &why))
+			return true;
+	} else {
+		why = KIPSEC_DROP_IN_SELECTOR;
+		if (kipsec_transport_inner_ok(kn, sa, skb, nexthdr, hlen))
+			return true;
+	}
+reject:
+	kipsec_input_reject(kn, sa, skb, why);
+	return false;
+}
+
+/* After decryption: strip, check, re-check replay, count and deliver. */
 static void kipsec_input_decrypted(struct kipsec_net *kn,
 				   struct kipsec_sa *sa, struct sk_buff *skb,
 				   const struct kipsec_crypt *c)
 {
-	unsigned int hlen = skb->data - skb_network_header(skb);
+	unsigned int len, hlen = skb->data - skb_network_header(skb);
 	enum kipsec_replay_verdict verdict;
-	bool counted;
+	struct kipsec_link *link;
+	bool counted = false;
 	u8 nexthdr;
 	int ret;
 
 	ret = kipsec_esp_strip(sa, skb, &nexthdr);
 	if (ret) {
-		kipsec_sa_count(sa, &sa->stats.other_errors);
-		kipsec_input_drop(kn, skb, ret == -ENOMEM ?
-				  KIPSEC_DROP_IN_NOMEM : KIPSEC_DROP_IN_TRAILER);
+		kipsec_input_reject(kn, sa, skb, ret == -ENOMEM ?
+				    KIPSEC_DROP_IN_NOMEM :
+				    KIPSEC_DROP_IN_TRAILER);
 		return;
 	}
+	len = skb->len;
+	if (!kipsec_input_checked(kn, sa, skb, c, nexthdr, hlen, &link))
+		return;
 	spin_lock_bh(&sa->lock);
 	verdict = kipsec_replay_advance(sa->replay, c->seq);
 	if (verdict != KIPSEC_REPLAY_OK)
 		sa->stats.replay_drops++;
-	counted = verdict == KIPSEC_REPLAY_OK &&
-		  kipsec_lifetime_count(sa, skb->len);
+	else
+		counted = kipsec_lifetime_count(sa, len);
 	spin_unlock_bh(&sa->lock);
 	if (verdict != KIPSEC_REPLAY_OK) {
 		kipsec_input_drop(kn, skb, KIPSEC_DROP_IN_REPLAY);
 		return;
 	}
 	if (!counted) {
-		kipsec_input_drop(kn, skb, KIPSEC_DROP_IN_SA_INVALID);
+		kipsec_input_reject(kn, sa, skb, KIPSEC_DROP_IN_SA_INVALID);
 		return;
 	}
 	if (c->encap)
 		kipsec_check_mapping(kn, sa, &c->src);
 	/* RFC 4303 section 2.6: a dummy packet (TFC) is dropped silently */
-	if (nexthdr == IPPROTO_NONE) {
+	if (nexthdr == IPPROTO_NONE)
 		consume_skb(skb);
-		return;
-	}
-	if (sa->cfg.mode == KIPSEC_MODE_TUNNEL)
-		kipsec_deliver_tunnel(kn, sa, skb, nexthdr, c->outer_dsfield);
+	else if (sa->cfg.mode == KIPSEC_MODE_TUNNEL)
+		kipsec_deliver_tunnel(skb, link);
 	else
-		kipsec_deliver_transport(kn, sa, skb, nexthdr, hlen);
+		kipsec_receive(skb);
 }
 
 static void kipsec_input_finish(struct kipsec_crypt *c, int err)
@@ -439,6 +502,30 @@ static void kipsec_esp_decrypt(struct kipsec_net *kn, struct kipsec_sa *sa,
 }
 
 /*
+ * A packet for a larval SA waits for its keys (held.c): true if it was
+ * held or dropped. If the SA was completed meanwhile, *sa becomes the
+ * valid SA that took its place, or what the lookup finds now.
+ */
+static bool kipsec_esp_hold(struct kipsec_net *kn, struct kipsec_sa **sa,
+			    struct sk_buff *skb,
+			    const struct kipsec_encap_src *src)
+{
+	int ret;
+
+	if (READ_ONCE((*sa)->state) != KIPSEC_SA_STATE_LARVAL)
+		return false;
+	ret = kipsec_held_add(*sa, skb, src ? src->port : 0);
+	if (ret == -EAGAIN) {
+		*sa = kipsec_sad_lookup(&kn->sad, &(*sa)->cfg.id);
+		if (*sa)
+			return false;
+	}
+	if (ret)
+		kipsec_input_drop(kn, skb, KIPSEC_DROP_IN_SA_INVALID);
+	return true;
+}
+
+/*
  * Take the packet if its SPI is kipsec's: 0 then, whatever becomes of it.
  * -EINVAL hands it to the next handler, native XFRM's.
  */
@@ -459,12 +546,71 @@ static int kipsec_esp_rcv(struct kipsec_net *kn, struct sk_buff *skb,
 	sa = kipsec_sad_lookup(&kn->sad, &id);
 	if (!sa)
 		return -EINVAL;
+	if (kipsec_esp_hold(kn, &sa, skb, src))
+		return 0;
 	if (READ_ONCE(sa->state) != KIPSEC_SA_STATE_VALID || !sa->aead) {
 		kipsec_input_drop(kn, skb, KIPSEC_DROP_IN_SA_INVALID);
 		return 0;
 	}
+	/*
+	 * The SA says whether its packets come in UDP: otherwise anyone on
+	 * the path could switch a flow's encapsulation (XFRM drops these
+	 * too, as XfrmInStateMismatch). sa-set may change the ports.
+	 */
+	if (!READ_ONCE(sa->cfg.encap_dport) != !src) {
+		kipsec_sa_count(sa, &sa->stats.other_errors);
+		kipsec_input_drop(kn, skb, KIPSEC_DROP_IN_ENCAP_MISMATCH);
+		return 0;
+	}
 	kipsec_esp_decrypt(kn, sa, skb, outer_dsfield, src);
 	return 0;
+}
+
+/* A held packet goes through input again, from the device it came on. */
+static void kipsec_input_held(struct kipsec_net *kn, struct sk_buff *skb)
+{
+	const struct kipsec_held_cb *cb = kipsec_held_cb(skb);
+	struct kipsec_encap_src src = { .port = cb->encap_sport };
+	union kipsec_addr daddr = {};
+	u8 family, dsfield;
+
+	skb->dev = dev_get_by_index_rcu(kn->net, cb->ifindex);
+	if (!skb->dev) {
+		kipsec_input_drop(kn, skb, KIPSEC_DROP_IN_SA_INVALID);
+		return;
+	}
+	if (skb->protocol == htons(ETH_P_IP)) {
+		family = AF_INET;
+		daddr.a4 = ip_hdr(skb)->daddr;
+		src.addr.a4 = ip_hdr(skb)->saddr;
+		dsfield = ip_hdr(skb)->tos;
+	} else {
+		family = AF_INET6;
+		daddr.a6 = ipv6_hdr(skb)->daddr;
+		dsfield = ipv6_get_dsfield(ipv6_hdr(skb));
+	}
+	if (kipsec_esp_rcv(kn, skb, family, &daddr, dsfield,
+			   src.port ? &src : NULL))
+		kipsec_input_drop(kn, skb, KIPSEC_DROP_IN_SA_INVALID);
+}
+
+/*
+ * The key manager completed the larval SA: what was held for it goes
+ * through input again and finds the valid SA. Process context.
+ */
+void kipsec_input_release_held(struct kipsec_net *kn, struct kipsec_sa *larval)
+{
+	struct sk_buff_head list;
+	struct sk_buff *skb;
+
+	kipsec_held_take(larval, &list);
+	while ((skb = __skb_dequeue(&list))) {
+		local_bh_disable();
+		rcu_read_lock();
+		kipsec_input_held(kn, skb);
+		rcu_read_unlock();
+		local_bh_enable();
+	}
 }
 
 static int kipsec_esp4_rcv(struct sk_buff *skb)

@@ -16,6 +16,7 @@
 
 #include "compat.h"
 #include "encap.h"
+#include "input.h"
 #include "netlink.h"
 #include "netlink-gen.h"
 #include "netns.h"
@@ -561,6 +562,7 @@ int kipsec_nl_sa_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct kipsec_net *kn = kipsec_nl_net(info);
 	struct kipsec_sa_config *cfg;
+	struct kipsec_sa *larval;
 	int ret;
 
 	/* too large for the stack, and it holds keys: wipe it */
@@ -568,11 +570,23 @@ int kipsec_nl_sa_new_doit(struct sk_buff *skb, struct genl_info *info)
 	if (!cfg)
 		return -ENOMEM;
 	ret = kipsec_nl_parse_sa(info, cfg);
-	if (!ret) {
-		mutex_lock(&kn->lock);
-		ret = kipsec_sad_add(&kn->sad, cfg, info->extack);
-		mutex_unlock(&kn->lock);
+	if (ret)
+		goto out;
+	mutex_lock(&kn->lock);
+	larval = kipsec_sad_lookup(&kn->sad, &cfg->id);
+	/* the SAD's own reference keeps it alive until we take ours */
+	if (larval && (larval->state != KIPSEC_SA_STATE_LARVAL ||
+		       !kipsec_sa_hold(larval)))
+		larval = NULL;
+	ret = kipsec_sad_add(&kn->sad, cfg, info->extack);
+	mutex_unlock(&kn->lock);
+	if (larval) {
+		/* packets that came before the keys (held.c) */
+		if (!ret)
+			kipsec_input_release_held(kn, larval);
+		kipsec_sa_put(larval);
 	}
+out:
 	kfree_sensitive(cfg);
 	return ret;
 }
@@ -1569,6 +1583,7 @@ static const u16 kipsec_nl_drop_attrs[] = {
 	[KIPSEC_DROP_OUT_TOO_BIG]	= KIPSEC_A_STATS_OUT_TOO_BIG,
 	[KIPSEC_DROP_OUT_CRYPTO]	= KIPSEC_A_STATS_OUT_CRYPTO,
 	[KIPSEC_DROP_OUT_MALFORMED]	= KIPSEC_A_STATS_OUT_MALFORMED,
+	[KIPSEC_DROP_IN_ENCAP_MISMATCH]	= KIPSEC_A_STATS_IN_ENCAP_MISMATCH,
 };
 
 int kipsec_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)

@@ -17,8 +17,10 @@
 
 #include "compat.h"
 #include "crypto.h"
+#include "held.h"
 #include "lifetime.h"
 #include "main.h"
+#include "netns.h"
 #include "sad.h"
 
 static const struct rhashtable_params kipsec_sad_params = {
@@ -110,6 +112,9 @@ static void kipsec_sa_gc(struct work_struct *work)
 	synchronize_rcu();
 	llist_for_each_entry_safe(sa, next, dead, dead_node) {
 		sad = sa->sad;
+		/* a larval SA that was never completed (KUnit's SADs hold none) */
+		if (!skb_queue_empty_lockless(&sa->held))
+			kipsec_held_purge(kipsec_sa_net(sa), sa);
 		kipsec_esp_destroy_sa(sa);
 		kfree_sensitive(sa);
 		if (atomic_dec_and_test(&sad->live))
@@ -165,6 +170,7 @@ static struct kipsec_sa *kipsec_sa_alloc(struct kipsec_sad *sad,
 	sa->state = state;
 	sa->add_time = ktime_get_real_seconds();
 	INIT_LIST_HEAD(&sa->larval_node);
+	skb_queue_head_init(&sa->held);
 	refcount_set(&sa->refcnt, 1);
 	spin_lock_init(&sa->lock);
 	return sa;

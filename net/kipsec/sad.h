@@ -9,6 +9,7 @@
 #include <linux/mutex.h>
 #include <linux/refcount.h>
 #include <linux/rhashtable-types.h>
+#include <linux/skbuff.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
@@ -101,6 +102,8 @@ struct kipsec_sa {
 	unsigned long valid_jiffies;	/* when it became valid */
 	bool soft_sent;			/* under the configuration mutex */
 	struct crypto_aead *aead;	/* ESP: NULL while larval */
+	struct sk_buff_head held;	/* larval: ESP before the keys (held.c) */
+	bool held_closed;		/* under held.lock */
 	spinlock_t lock;		/* protects what follows */
 	struct kipsec_sa_stats stats;
 	u64 seq_out;			/* last sequence number sent */

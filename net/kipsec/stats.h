@@ -30,6 +30,7 @@ enum kipsec_drop {
 	KIPSEC_DROP_OUT_TOO_BIG,	/* DF packet over the path MTU */
 	KIPSEC_DROP_OUT_CRYPTO,		/* the crypto API failed */
 	KIPSEC_DROP_OUT_MALFORMED,	/* not an IP packet, or truncated */
+	KIPSEC_DROP_IN_ENCAP_MISMATCH,	/* in UDP for a bare SA, or the reverse */
 	KIPSEC_DROPS
 };
 

@@ -31,6 +31,7 @@ const struct name_val drop_counter_names[] = {
 	{ "out-too-big",	KIPSEC_A_STATS_OUT_TOO_BIG },
 	{ "out-crypto",		KIPSEC_A_STATS_OUT_CRYPTO },
 	{ "out-malformed",	KIPSEC_A_STATS_OUT_MALFORMED },
+	{ "in-encap-mismatch",	KIPSEC_A_STATS_IN_ENCAP_MISMATCH },
 };
 const size_t drop_counter_count = ARRAY_SIZE(drop_counter_names);
 
@@ -63,6 +64,7 @@ static const struct attr_policy stats_pol[KIPSEC_A_STATS_MAX + 1] = {
 	[KIPSEC_A_STATS_OUT_TOO_BIG] = { MNL_TYPE_U64 },
 	[KIPSEC_A_STATS_OUT_CRYPTO] = { MNL_TYPE_U64 },
 	[KIPSEC_A_STATS_OUT_MALFORMED] = { MNL_TYPE_U64 },
+	[KIPSEC_A_STATS_IN_ENCAP_MISMATCH] = { MNL_TYPE_U64 },
 };
 
 void drop_stats_decode(const struct nlmsghdr *nlh, struct drop_stats *s)

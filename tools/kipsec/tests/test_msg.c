@@ -302,13 +302,14 @@ static void test_policy_del_by_id(void **state)
 
 /* ---- replies ---- */
 
-/* The 20 counters of stats-get, in the spec's order, with their names. */
+/* The 21 counters of stats-get, in the spec's order, with their names. */
 static const char *const stats_names[] = {
 	"in-malformed", "in-nomem", "in-sa-invalid", "in-replay",
 	"in-integrity", "in-trailer", "in-selector", "in-policy",
 	"in-discard", "in-crypto", "out-no-policy", "out-discard",
 	"out-no-sa", "out-seq-overflow", "out-expired", "out-nomem",
 	"out-no-route", "out-too-big", "out-crypto", "out-malformed",
+	"in-encap-mismatch",
 };
 
 /* What a printer wrote to a memory stream; free() it. */
@@ -342,8 +343,8 @@ static struct nlmsghdr *stats_reply(void)
 	uint64_t v;
 	uint16_t i;
 
-	mnl_attr_put(nlh, 21, 0, NULL);		/* KIPSEC_A_STATS_PAD */
-	for (i = 1; i <= 20; i++) {
+	mnl_attr_put(nlh, 22, 0, NULL);		/* KIPSEC_A_STATS_PAD */
+	for (i = 1; i <= 21; i++) {
 		v = i * 1000 + i;
 		if (i == 1)
 			v = UINT64_MAX;
@@ -366,14 +367,16 @@ static void test_stats_decode(void **state)
 	assert_int_equal(KIPSEC_A_STATS_IN_CRYPTO, 10);
 	assert_int_equal(KIPSEC_A_STATS_OUT_NO_POLICY, 11);
 	assert_int_equal(KIPSEC_A_STATS_OUT_MALFORMED, 20);
-	assert_int_equal(KIPSEC_A_STATS_PAD, 21);
+	assert_int_equal(KIPSEC_A_STATS_IN_ENCAP_MISMATCH, 21);
+	assert_int_equal(KIPSEC_A_STATS_PAD, 22);
 	drop_stats_decode(nlh, &s);
 	assert_true(s.val[1] == UINT64_MAX);
 	for (i = 2; i < 20; i++)
 		assert_int_equal(s.val[i], i * 1000 + i);
 	assert_true(s.val[20] == 0x100000000ULL);
-	/* 1..20 present, the pad not */
-	assert_true(s.set == 0x1ffffeULL);
+	assert_int_equal(s.val[21], 21 * 1000 + 21);
+	/* 1..21 present, the pad not */
+	assert_true(s.set == 0x3ffffeULL);
 }
 
 /* A newer kernel's counter is skipped, a malformed one dropped. */
@@ -408,7 +411,8 @@ static void test_stats_print(void **state)
 	for (i = 1; i < 19; i++)
 		p += sprintf(p, "%s %zu\n", stats_names[i],
 			     (i + 1) * 1000 + i + 1);
-	sprintf(p, "out-malformed 4294967296\n");
+	p += sprintf(p, "out-malformed 4294967296\n");
+	sprintf(p, "in-encap-mismatch 21021\n");
 	assert_string_equal(capture_end(&c), want);
 	free(c.text);
 }
@@ -431,7 +435,7 @@ static void test_stats_json(void **state)
 	for (i = 1; i < 19; i++)
 		p += sprintf(p, ",\"%s\":%zu", stats_names[i],
 			     (i + 1) * 1000 + i + 1);
-	sprintf(p, ",\"out-malformed\":4294967296}\n");
+	sprintf(p, ",\"out-malformed\":4294967296,\"in-encap-mismatch\":21021}\n");
 	assert_string_equal(capture_end(&c), want);
 	free(c.text);
 }
