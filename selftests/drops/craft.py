@@ -3,11 +3,14 @@
 """Craft single packets for selftests/kipsec-drops.sh, stdlib only.
 
 usage: craft.py COMMAND [OPTIONS]      send one packet (or one datagram)
-       craft.py serve                  read one "COMMAND [OPTIONS]" per line
+       craft.py serve [CPU]            read one "COMMAND [OPTIONS]" per line
                                        from standard input, send, print
                                        "sent LEN inner ILEN" or "error ...",
                                        flushed (Python starts slowly under
-                                       TCG: one process serves a whole run)
+                                       TCG: one process serves a whole run);
+                                       on CPU only, if given, so that what
+                                       it sends over a veth is received in
+                                       the order it was sent (one backlog)
 
 Commands:
 
@@ -41,6 +44,7 @@ Commands:
                                             multiple of 4 bytes)
            --udp-encap PORT                 RFC 3948: in UDP from and to
                                             PORT (IPv4, checksum 0)
+           --count N                        N such packets, seq, seq + 1...
   clear  the inner packet alone, in the clear, same options (--inner-*)
          and --udp-dport N for a UDP datagram instead of the echo request
   gso    one UDP send of --segments N datagrams of --size bytes with
@@ -50,8 +54,8 @@ Commands:
          runs on that CPU before the send system call is done)
   frame  --dev IF --hex BYTES: the bytes as they are, through AF_PACKET
 
-Prints "sent LEN inner ILEN": the bytes sent and the length of the inner
-packet (what an SA counts in bytes: the ESP payload after decryption).
+Prints "sent LEN inner ILEN": the bytes sent (in all) and the length of
+the inner packet (what an SA counts in bytes: the ESP payload after decryption).
 """
 import argparse
 import hashlib
@@ -176,16 +180,22 @@ def cmd_esp(a):
         nh = 41 if a.inner == "icmp6" else 4
     if a.nexthdr is not None:
         nh = a.nexthdr
-    e = esp(a, payload, nh)
-    if a.family == 4:
-        if a.udp_encap:
-            u = struct.pack("!HHHH", a.udp_encap, a.udp_encap, 8 + len(e), 0)
-            pkt = ip4(a.src, a.dst, 17, u + e, a.outer_tos)
+    sent = 0
+    for i in range(a.count):
+        e = esp(a, payload, nh)
+        a.seq += 1
+        if a.family == 4:
+            if a.udp_encap:
+                u = struct.pack("!HHHH", a.udp_encap, a.udp_encap,
+                                8 + len(e), 0)
+                pkt = ip4(a.src, a.dst, 17, u + e, a.outer_tos)
+            else:
+                pkt = ip4(a.src, a.dst, 50, e, a.outer_tos)
+            sent += send_frame(a.dev, eth(a, ETH_P_IP, pkt))
         else:
-            pkt = ip4(a.src, a.dst, 50, e, a.outer_tos)
-        return send_frame(a.dev, eth(a, ETH_P_IP, pkt)), len(payload)
-    pkt = ip6(a.src, a.dst, 50, e, a.outer_tos)
-    return send_frame(a.dev, eth(a, ETH_P_IPV6, pkt)), len(payload)
+            pkt = ip6(a.src, a.dst, 50, e, a.outer_tos)
+            sent += send_frame(a.dev, eth(a, ETH_P_IPV6, pkt))
+    return sent, len(payload)
 
 
 def cmd_clear(a):
@@ -248,6 +258,7 @@ def parser():
     ap.add_argument("--truncate", action="store_true")
     ap.add_argument("--misalign", action="store_true")
     ap.add_argument("--udp-encap", type=num)
+    ap.add_argument("--count", type=num, default=1)
     ap.add_argument("--segments", type=num, default=2)
     ap.add_argument("--size", type=num, default=100)
     ap.add_argument("--port", type=num, default=9)
@@ -270,9 +281,11 @@ def one(ap, argv):
 
 def main():
     ap = parser()
-    if sys.argv[1:] != ["serve"]:
+    if sys.argv[1:2] != ["serve"]:
         print(one(ap, sys.argv[1:]))
         return 0
+    if len(sys.argv) > 2:
+        os.sched_setaffinity(0, {int(sys.argv[2])})
     for line in sys.stdin:
         if not line.strip():
             continue
