@@ -828,7 +828,8 @@ def main():
             "first try, %.1f s" % (len(walked), len(walked), len(first_lost),
                                     time.monotonic() - t))
     if first_lost:
-        traffic(first_lost)
+        # all at once: one wait for all of them
+        traffic(first_lost, window=len(first_lost))
     lost = [c for c in walked if not (c.ab and c.ba)]
     stats2 = {ns: gs[ns].do("stats-get") for ns in gs}
     sas = {ns: sa_stats(gs[ns]) for ns in gs}
@@ -922,10 +923,11 @@ def main():
         diags = []
         for sym, cs in symptoms.items():
             diags.append("%d of %d cells: %s" % (len(cs), len(lst), sym))
-            diags.append("  cells %s" % ", ".join(
+            diags.append("  cells %s%s" % (", ".join(
                 "%d (%s)" % (c.idx, ", ".join(alg_label(a, x)
                                               for a, x in c.combo))
-                for c in cs))
+                for c in cs[:12]), ", ... (%d more)" % (len(cs) - 12)
+                if len(cs) > 12 else ""))
         if missing:
             diags.append("algorithms accepted but not walked here: %s" %
                          ", ".join(missing))
