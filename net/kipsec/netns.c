@@ -4,6 +4,7 @@
  * serialises their configuration.
  */
 #include <linux/jiffies.h>
+#include <linux/rtnetlink.h>
 #include <net/netns/generic.h>
 
 #include "acquire.h"
@@ -69,6 +70,28 @@ void kipsec_net_read_drops(struct kipsec_net *kn, struct kipsec_drop_stats *out)
 		for (i = 0; i < KIPSEC_DROPS; i++)
 			out->count[i] += READ_ONCE(pcpu->count[i]);
 	}
+}
+
+/*
+ * Module exit, once the genetlink family is gone and no SA or policy can
+ * be added: empty every namespace's databases. Unregistering the link ops
+ * next deletes every kipsec link under the RTNL, and a link's deletion
+ * would flush what is bound to it there.
+ */
+void kipsec_netns_flush_all(void)
+{
+	struct kipsec_net *kn;
+	struct net *net;
+
+	down_read(&net_rwsem);
+	for_each_net(net) {
+		kn = kipsec_net(net);
+		mutex_lock(&kn->lock);
+		kipsec_sad_flush(&kn->sad, 0);
+		kipsec_spd_flush(&kn->spd, -1);
+		mutex_unlock(&kn->lock);
+	}
+	up_read(&net_rwsem);
 }
 
 static int __net_init kipsec_net_init(struct net *net)
