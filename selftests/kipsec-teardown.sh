@@ -18,7 +18,10 @@
 #      Some change must complete once the first SAs are freed and while
 #      more than three quarters of them are still held; with the RTNL held
 #      for the flush none can, and by the time it is free again about half
-#      of the SAs or more are freed.
+#      of the SAs or more are freed;
+#   3. unload: `rmmod kipsec` while a namespace with a kipsec link and
+#      131072 SAs bound to it lives on: the module deletes the link under
+#      the RTNL, which must not be held for the SAs either (the same probe).
 #
 # Every SA shares the same addresses, so all of them are found by one
 # outbound key. Checked: the namespace and the module go away, every SA's
@@ -124,6 +127,47 @@ while True:
     time.sleep(0.005)
 '
 
+# probe_start: the probe in P on tdp0, writing $TMPD/probe; back once it
+# has completed a change.
+probe_start() {
+	local i
+	: >"$TMPD/probe"
+	ip netns exec "$P" "$PYTHON" -c "$PROBE" tdp0 >"$TMPD/probe" 2>&1 &
+	PROBE_PID=$!
+	bg_track "$PROBE_PID"
+	for ((i = 0; i < 600; i++)); do
+		[ -s "$TMPD/probe" ] && break
+		sleep 0.1
+	done
+	[ -s "$TMPD/probe" ] && return 0
+	diag "the rtnetlink probe did not start"
+	return 1
+}
+
+# probe_check START END: stop the probe; of its changes between START and
+# END (uptimes), print how many, the longest wait for one and how many saw
+# between 3/4 and all of the HELD references; fail if none did.
+probe_check() {
+	local n gap early
+	kill "$PROBE_PID"
+	wait "$PROBE_PID" 2>/dev/null
+	read -r n gap early < <(awk -v s="$1" -v e="$2" -v b="$BASE" -v h="$HELD" '
+		$1 >= s && $1 <= e {
+			n++
+			if (last && $1 - last > gap)
+				gap = $1 - last
+			last = $1
+			if ($2 - b < h && ($2 - b) * 4 > h * 3)
+				early++
+		}
+		$1 < s { last = $1 }
+		END { printf "%d %.2f %d\n", n, gap, early }' "$TMPD/probe")
+	diag "rtnetlink changes in P meanwhile: $n, longest wait $gap s, $early with 3/4 to all of $HELD SA transforms held"
+	[ "${early:-0}" -gt 0 ] && return 0
+	diag "no link change completed while the SAs were being torn down: $(tail -n 3 "$TMPD/probe")"
+	return 1
+}
+
 # ------------------------------------------------------------ 1. quiet
 BASE=$(aead_refs)
 ns_new Q || bail "ip netns add"
@@ -196,15 +240,7 @@ busy_traffic() {
 	ip netns exec "$P" ping -q -i 0.02 -I 10.9.0.1 10.9.0.2 >/dev/null 2>&1 &
 	bg_track $!
 	must ip -n "$P" link add tdp0 type veth peer name tdp1 || return 1
-	ip netns exec "$P" "$PYTHON" -c "$PROBE" tdp0 >"$TMPD/probe" 2>&1 &
-	PROBE_PID=$!
-	bg_track "$PROBE_PID"
-	local i
-	for ((i = 0; i < 600; i++)); do
-		[ -s "$TMPD/probe" ] && break
-		sleep 0.1
-	done
-	[ -s "$TMPD/probe" ] || { diag "the rtnetlink probe did not start"; return 1; }
+	probe_start || return 1
 	local p
 	p=$("$KIPSEC" -n "$T" -j -s sa get dst 10.0.0.2 proto esp spi 0x10000 |
 		jq 'if type == "array" then .[0] else . end | .stats.packets')
@@ -223,29 +259,9 @@ busy_teardown() {
 	wait "$MON_T_PID" 2>/dev/null
 	unload || r=1
 	end=$(now)
-	kill "$PROBE_PID"
-	wait "$PROBE_PID" 2>/dev/null
 	diag "teardown of $N SAs with traffic and monitors (monitor gone to rmmod done): $(echo "$end - $start" | bc) s"
 	gone "$T" || r=1
-	# the probe's changes during the teardown: how many, the longest
-	# wait for one, and how many saw between 3/4 and all SAs held
-	awk -v s="$start" -v e="$end" -v b="$BASE" -v h="$HELD" '
-		$1 >= s && $1 <= e {
-			n++
-			if (last && $1 - last > gap)
-				gap = $1 - last
-			last = $1
-			if ($2 - b < h && ($2 - b) * 4 > h * 3)
-				early++
-		}
-		$1 < s { last = $1 }
-		END { printf "%d %.2f %d\n", n, gap, early }' "$TMPD/probe" >"$TMPD/probe.sum"
-	read -r PN PGAP PEARLY <"$TMPD/probe.sum"
-	diag "rtnetlink changes in P during the teardown: $PN, longest wait $PGAP s, $PEARLY with 3/4 to all of $HELD SA transforms held"
-	[ "${PEARLY:-0}" -gt 0 ] || {
-		diag "no link change completed while the SAs were being torn down: $(tail -n 3 "$TMPD/probe")"
-		r=1
-	}
+	probe_check "$start" "$end" || r=1
 	return $r
 }
 t "busy: T and the module go, every transform freed, the RTNL not held up" \
@@ -262,4 +278,31 @@ monitors() {
 	return $r
 }
 t "no expire event for the SAs torn down" monitors
+t "modprobe kipsec" must modprobe kipsec
+
+# ------------------------------------------------------------ 3. unload
+# rmmod with the namespace alive: the module deletes its links under the
+# RTNL, which must not be held for the SAs either.
+ns_new U || bail "ip netns add"
+live_setup() {
+	must "$KIPSEC" -n "$U" link add kst5 if_id 5 || return 1
+	BASE=$(aead_refs)
+	add_sas "$U" "$N" if_id 5 reqid 1 || return 1
+	probe_start
+}
+t "unload: a live namespace with a link and $N SAs bound to it" live_setup
+
+live_unload() {
+	local start end r=0
+	start=$(now)
+	unload || r=1
+	end=$(now)
+	diag "rmmod with $N SAs in a live namespace: $(echo "$end - $start" | bc) s"
+	probe_check "$start" "$end" || r=1
+	must ip -n "$U" -d link show || return 1
+	lacks "links in $U" "$OUT" "kipsec|kst5" || r=1
+	return $r
+}
+t "unload: the module goes, every transform freed, the RTNL not held up" \
+	live_unload
 t "modprobe kipsec" must modprobe kipsec
