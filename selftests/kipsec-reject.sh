@@ -223,6 +223,11 @@ rej_sa "encap ports 0 and 0" "$EINVAL" "encap" \
 	'."encap-sport" = 0 | ."encap-dport" = 0'
 rej_sa "encap sport 0" "$EINVAL" "encap" \
 	'."encap-sport" = 0 | ."encap-dport" = 4500'
+# kipsec's encapsulation socket and its input are IPv4's
+rej_sa "encap on an IPv6 SA" "$EOPNOTSUPP" "IPv4 only" \
+	".\"saddr-ipv6\" = \"$S6\" | .\"daddr-ipv6\" = \"$D6\"
+	 | del(.\"saddr-ipv4\", .\"daddr-ipv4\")
+	 | .\"encap-sport\" = 4500 | .\"encap-dport\" = 4500"
 rej_sa "encap with AH" "$EINVAL" "encap" \
 	".proto = \"ah\" | del(.crypt) | .auth = $SHA256
 	 | .\"encap-sport\" = 4500 | .\"encap-dport\" = 4500"

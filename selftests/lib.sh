@@ -375,13 +375,9 @@ jqr() { jq -r "$2" <<<"$1"; }
 # ---------------------------------------------------------------- snapshots
 
 # snapshot: everything the SAD, SPD and limits of $NS show, through the
-# tool and through YNL-independent dumps.
+# tool (one process: under TCG each costs), independently of YNL.
 snapshot() {
-	kip sa show 2>&1
-	echo "--- policies"
-	kip policy show 2>&1
-	echo "--- limits"
-	kip limits show 2>&1
+	"$KIPSEC" -n "$NS" -batch - <<<$'sa show\npolicy show\nlimits show' 2>&1
 }
 
 # unchanged_after CMD...: takes a snapshot, runs CMD (its status in $RC,

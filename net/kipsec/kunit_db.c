@@ -368,6 +368,84 @@ static void kipsec_sad_update_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->sad.count, 1);
 }
 
+static struct kipsec_sa *sad_find_out(struct sad_ctx *ctx, u32 daddr)
+{
+	struct kipsec_sa_out_key key = {};
+	struct kipsec_sa_config cfg;
+
+	sa_cfg_v4(&cfg, 0, daddr, KIPSEC_PROTO_ESP);
+	key.daddr = cfg.id.daddr;
+	key.saddr = cfg.saddr;
+	key.family = AF_INET;
+	key.proto = KIPSEC_PROTO_ESP;
+	key.mode = cfg.mode;
+	return kipsec_sad_lookup_out(&ctx->sad, &key);
+}
+
+static u32 sad_out_spi(struct sad_ctx *ctx, u32 daddr)
+{
+	struct kipsec_sa *sa;
+	u32 spi;
+
+	rcu_read_lock();
+	sa = sad_find_out(ctx, daddr);
+	spi = sa ? ntohl(sa->cfg.id.spi) : 0;
+	rcu_read_unlock();
+	return spi;
+}
+
+static void sad_del(struct sad_ctx *ctx, u32 spi, u32 daddr)
+{
+	mutex_lock(&ctx->lock);
+	kipsec_sad_remove(&ctx->sad, sad_find(ctx, spi, daddr,
+					      KIPSEC_PROTO_ESP));
+	mutex_unlock(&ctx->lock);
+}
+
+/*
+ * SAs sharing an outbound key: packets take the newest, whichever of the
+ * others leaves, and none once the last one has left.
+ */
+static void kipsec_sad_out_newest_test(struct kunit *test)
+{
+	struct sad_ctx *ctx = test->priv;
+	struct kipsec_sa_config cfg;
+	u32 spi;
+
+	for (spi = 0x4000; spi < 0x4008; spi++) {
+		sa_cfg_v4(&cfg, spi, 7, KIPSEC_PROTO_ESP);
+		KUNIT_ASSERT_EQ(test, sad_add(ctx, &cfg), 0);
+		KUNIT_EXPECT_EQ(test, sad_out_spi(ctx, 7), spi);
+	}
+	sa_cfg_v4(&cfg, 0x5000, 8, KIPSEC_PROTO_ESP);
+	KUNIT_ASSERT_EQ(test, sad_add(ctx, &cfg), 0);
+	KUNIT_EXPECT_EQ(test, sad_out_spi(ctx, 7), 0x4007);
+
+	sad_del(ctx, 0x4007, 7);
+	KUNIT_EXPECT_EQ(test, sad_out_spi(ctx, 7), 0x4006);
+	sad_del(ctx, 0x4000, 7);
+	sad_del(ctx, 0x4003, 7);
+	KUNIT_EXPECT_EQ(test, sad_out_spi(ctx, 7), 0x4006);
+	for (spi = 0x4006; spi > 0x4000; spi--) {
+		if (spi == 0x4003)
+			continue;
+		KUNIT_EXPECT_EQ(test, sad_out_spi(ctx, 7), spi);
+		sad_del(ctx, spi, 7);
+	}
+	KUNIT_EXPECT_EQ(test, sad_out_spi(ctx, 7), 0);
+	KUNIT_EXPECT_EQ(test, sad_out_spi(ctx, 8), 0x5000);
+
+	/* the key is found again once an SA for it comes back */
+	sa_cfg_v4(&cfg, 0x4100, 7, KIPSEC_PROTO_ESP);
+	KUNIT_ASSERT_EQ(test, sad_add(ctx, &cfg), 0);
+	KUNIT_EXPECT_EQ(test, sad_out_spi(ctx, 7), 0x4100);
+	mutex_lock(&ctx->lock);
+	kipsec_sad_flush(&ctx->sad, 0);
+	mutex_unlock(&ctx->lock);
+	KUNIT_EXPECT_EQ(test, sad_out_spi(ctx, 7), 0);
+	KUNIT_EXPECT_EQ(test, sad_out_spi(ctx, 8), 0);
+}
+
 static struct kunit_case kipsec_sad_cases[] = {
 	KUNIT_CASE(kipsec_sad_add_lookup_test),
 	KUNIT_CASE(kipsec_sad_family_test),
@@ -377,6 +455,7 @@ static struct kunit_case kipsec_sad_cases[] = {
 	KUNIT_CASE(kipsec_sad_complete_larval_test),
 	KUNIT_CASE(kipsec_sad_larval_expiry_test),
 	KUNIT_CASE(kipsec_sad_update_test),
+	KUNIT_CASE(kipsec_sad_out_newest_test),
 	{}
 };
 

@@ -52,6 +52,7 @@ err_netns:
 static void __exit kipsec_exit(void)
 {
 	kipsec_nl_unregister();
+	kipsec_netns_flush_all();
 	kipsec_link_unregister();
 	kipsec_input_unregister();
 	/* waits until every namespace's SAs are freed */

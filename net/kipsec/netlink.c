@@ -355,6 +355,12 @@ static int kipsec_nl_parse_encap(struct genl_info *info,
 				    "encap: UDP encapsulation is for ESP only");
 		return -EINVAL;
 	}
+	/* the encapsulation socket and its input are IPv4's (encap.c) */
+	if (cfg->id.family != AF_INET) {
+		NL_SET_ERR_MSG_ATTR(info->extack, sport,
+				    "encap: UDP encapsulation is IPv4 only for now");
+		return -EOPNOTSUPP;
+	}
 	cfg->encap_sport = nla_get_be16(sport);
 	cfg->encap_dport = nla_get_be16(dport);
 	if (!cfg->encap_sport || !cfg->encap_dport) {

@@ -4,6 +4,7 @@
  * serialises their configuration.
  */
 #include <linux/jiffies.h>
+#include <linux/rtnetlink.h>
 #include <net/netns/generic.h>
 
 #include "acquire.h"
@@ -71,6 +72,28 @@ void kipsec_net_read_drops(struct kipsec_net *kn, struct kipsec_drop_stats *out)
 	}
 }
 
+/*
+ * Module exit, once the genetlink family is gone and no SA or policy can
+ * be added: empty every namespace's databases. Unregistering the link ops
+ * next deletes every kipsec link under the RTNL, and a link's deletion
+ * would flush what is bound to it there.
+ */
+void kipsec_netns_flush_all(void)
+{
+	struct kipsec_net *kn;
+	struct net *net;
+
+	down_read(&net_rwsem);
+	for_each_net(net) {
+		kn = kipsec_net(net);
+		mutex_lock(&kn->lock);
+		kipsec_sad_flush(&kn->sad, 0);
+		kipsec_spd_flush(&kn->spd, -1);
+		mutex_unlock(&kn->lock);
+	}
+	up_read(&net_rwsem);
+}
+
 static int __net_init kipsec_net_init(struct net *net)
 {
 	struct kipsec_net *kn = kipsec_net(net);
@@ -107,14 +130,25 @@ static void __net_exit kipsec_net_exit_batch(struct list_head *net_list)
 	struct kipsec_net *kn;
 	struct net *net;
 
-	/* links first: deleting one takes its SAs and policies with it */
-	kipsec_link_destroy_nets(net_list);
 	list_for_each_entry(net, net_list, exit_list) {
 		kn = kipsec_net(net);
 		kipsec_encap_detach(kn);
 		/* waits for the hooks, and the encap receiver, to be done */
 		kipsec_hooks_unregister(net);
 		cancel_delayed_work_sync(&kn->larval_work);
+		/*
+		 * Empty the databases before the links go: deleting a link
+		 * flushes what is bound to it under the RTNL, which would
+		 * hold the RTNL for every SA of the namespace.
+		 */
+		mutex_lock(&kn->lock);
+		kipsec_sad_flush(&kn->sad, 0);
+		kipsec_spd_flush(&kn->spd, -1);
+		mutex_unlock(&kn->lock);
+	}
+	kipsec_link_destroy_nets(net_list);
+	list_for_each_entry(net, net_list, exit_list) {
+		kn = kipsec_net(net);
 		kipsec_spd_destroy(&kn->spd);
 		kipsec_sad_destroy(&kn->sad);
 		free_percpu(kn->drops);

@@ -41,6 +41,7 @@ void kipsec_net_schedule_larval(struct kipsec_net *kn);
 void kipsec_net_flush_if_id(struct net *net, u32 if_id);
 void kipsec_net_read_drops(struct kipsec_net *kn, struct kipsec_drop_stats *out);
 
+void kipsec_netns_flush_all(void);
 int kipsec_netns_register(void);
 void kipsec_netns_unregister(void);
 

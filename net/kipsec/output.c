@@ -88,9 +88,17 @@ static struct dst_entry *kipsec_route(struct net *net,
 			.flowi6_proto = IPPROTO_ESP,
 		};
 
+		/*
+		 * IPv6 keeps to oif only in a lookup without a source
+		 * (ip6_route_output): a link's underlay must be kept to, or
+		 * a transport-mode packet whose peer is routed into the link
+		 * would come back into it. The source stays the SA's.
+		 */
+		if (oif)
+			fl6.saddr = in6addr_any;
 		dst = ip6_dst_lookup_flow(net, NULL, &fl6, NULL);
 		if (!IS_ERR(dst))
-			saddr->a6 = fl6.saddr;
+			saddr->a6 = cfg->saddr.a6;
 		return dst;
 	}
 }

@@ -32,8 +32,8 @@ static const struct rhashtable_params kipsec_sad_params = {
 
 static const struct rhashtable_params kipsec_sad_out_params = {
 	.key_len = sizeof(struct kipsec_sa_out_key),
-	.key_offset = offsetof(struct kipsec_sa, out_key),
-	.head_offset = offsetof(struct kipsec_sa, out_node),
+	.key_offset = offsetof(struct kipsec_sa_out, key),
+	.head_offset = offsetof(struct kipsec_sa_out, node),
 	.automatic_shrinking = true,
 };
 
@@ -51,7 +51,7 @@ int kipsec_sad_init(struct kipsec_sad *sad, struct mutex *lock)
 	ret = rhashtable_init(&sad->table, &kipsec_sad_params);
 	if (ret)
 		return ret;
-	ret = rhltable_init(&sad->out, &kipsec_sad_out_params);
+	ret = rhashtable_init(&sad->out, &kipsec_sad_out_params);
 	if (ret)
 		rhashtable_destroy(&sad->table);
 	return ret;
@@ -65,7 +65,7 @@ void kipsec_sad_destroy(struct kipsec_sad *sad)
 	mutex_unlock(sad->lock);
 	/* packets in crypto and lifetime works hold SAs that count on us */
 	wait_var_event(&sad->live, !atomic_read(&sad->live));
-	rhltable_destroy(&sad->out);
+	rhashtable_destroy(&sad->out);
 	rhashtable_destroy(&sad->table);
 	xa_destroy(&sad->all);
 }
@@ -83,15 +83,16 @@ EXPORT_SYMBOL_IF_KUNIT(kipsec_sad_lookup);
 struct kipsec_sa *kipsec_sad_lookup_out(struct kipsec_sad *sad,
 					const struct kipsec_sa_out_key *key)
 {
-	struct kipsec_sa *sa, *best = NULL;
-	struct rhlist_head *pos, *list;
+	struct kipsec_sa_out *out;
+	struct kipsec_sa *sa;
 
-	list = rhltable_lookup(&sad->out, key, kipsec_sad_out_params);
-	rhl_for_each_entry_rcu(sa, pos, list, out_node)
-		if (READ_ONCE(sa->state) == KIPSEC_SA_STATE_VALID &&
-		    (!best || sa->serial > best->serial))
-			best = sa;
-	return best;
+	out = rhashtable_lookup(&sad->out, key, kipsec_sad_out_params);
+	if (!out)
+		return NULL;
+	list_for_each_entry_rcu(sa, &out->sas, out_list)
+		if (READ_ONCE(sa->state) == KIPSEC_SA_STATE_VALID)
+			return sa;
+	return NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(kipsec_sad_lookup_out);
 
@@ -206,22 +207,46 @@ static bool kipsec_sa_carries(const struct kipsec_sa *sa)
 /* Make a valid SA findable by outbound packets; newer SAs are preferred. */
 static int kipsec_sad_publish_out(struct kipsec_sad *sad, struct kipsec_sa *sa)
 {
+	struct kipsec_sa_out *out;
 	int ret;
 
 	if (!kipsec_sa_carries(sa))
 		return 0;
-	ret = rhltable_insert(&sad->out, &sa->out_node, kipsec_sad_out_params);
-	if (!ret)
-		sa->serial = ++sad->serial;
-	return ret;
+	out = rhashtable_lookup_fast(&sad->out, &sa->out_key,
+				     kipsec_sad_out_params);
+	if (!out) {
+		out = kzalloc(sizeof(*out), GFP_KERNEL);
+		if (!out)
+			return -ENOMEM;
+		out->key = sa->out_key;
+		INIT_LIST_HEAD(&out->sas);
+		ret = rhashtable_insert_fast(&sad->out, &out->node,
+					     kipsec_sad_out_params);
+		if (ret) {
+			kfree(out);
+			return ret;
+		}
+	}
+	/* the first valid SA on the list is the one outbound packets take */
+	list_add_rcu(&sa->out_list, &out->sas);
+	sa->out = out;
+	return 0;
 }
 
 static void kipsec_sad_unpublish_out(struct kipsec_sad *sad,
 				     struct kipsec_sa *sa)
 {
-	if (sa->serial)
-		rhltable_remove(&sad->out, &sa->out_node,
-				kipsec_sad_out_params);
+	struct kipsec_sa_out *out = sa->out;
+
+	if (!out)
+		return;
+	list_del_rcu(&sa->out_list);
+	sa->out = NULL;
+	if (list_empty(&out->sas)) {
+		rhashtable_remove_fast(&sad->out, &out->node,
+				       kipsec_sad_out_params);
+		kfree_rcu(out, rcu);
+	}
 }
 
 static int kipsec_sad_insert(struct kipsec_sad *sad, struct kipsec_sa *sa,

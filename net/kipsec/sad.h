@@ -82,13 +82,27 @@ struct kipsec_sa_out_key {
 	u8 zero;
 };
 
+/*
+ * The valid SAs that carry packets for one kipsec_sa_out_key, newest
+ * first. Any number of SAs may share a key (rekeys, or every SA to one
+ * peer): in a doubly linked list each of them leaves in O(1); a singly
+ * linked hash chain (rhltable) makes removing the oldest O(n), and a flush
+ * or namespace teardown of n such SAs O(n^2).
+ */
+struct kipsec_sa_out {
+	struct rhash_head node;		/* keyed by key */
+	struct kipsec_sa_out_key key;
+	struct list_head sas;		/* kipsec_sa.out_list; RCU */
+	struct rcu_head rcu;
+};
+
 struct kipsec_replay;
 
 struct kipsec_sa {
 	struct rhash_head node;		/* keyed by cfg.id */
-	struct rhlist_head out_node;	/* keyed by out_key; valid SAs only */
+	struct list_head out_list;	/* in out->sas */
+	struct kipsec_sa_out *out;	/* NULL: not found by outbound packets */
 	struct kipsec_sa_out_key out_key;
-	u64 serial;			/* order of publication in out; 0: not */
 	struct kipsec_sa_config cfg;
 	u32 index;			/* in kipsec_sad.all, for dumps */
 	u8 state;			/* enum kipsec_sa_state; READ_ONCE */
@@ -119,12 +133,11 @@ struct kipsec_sad {
 	struct net *net;		/* where expire events go; NULL: nowhere */
 	atomic_t live;			/* SAs not yet freed, removed ones too */
 	struct rhashtable table;
-	struct rhltable out;		/* valid SAs by kipsec_sa_out_key */
+	struct rhashtable out;		/* kipsec_sa_out by key */
 	struct xarray all;		/* index -> SA, in insertion order */
 	u32 count;
 	u32 max;
 	u32 generation;			/* bumped on change: dump consistency */
-	u64 serial;			/* of the newest SA in out */
 	struct list_head larval;	/* larval SAs, by deadline */
 };
 
