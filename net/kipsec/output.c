@@ -517,6 +517,8 @@ void kipsec_esp_output(struct sk_buff *skb, struct kipsec_sa *sa,
 	return;
 
 put:
+	/* one of the SA's other errors (netlink.rst), as on input */
+	kipsec_sa_count(sa, &sa->stats.other_errors);
 	kipsec_sa_put(sa);
 drop:
 	kipsec_drop(kn, why);
