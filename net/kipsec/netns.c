@@ -73,24 +73,30 @@ void kipsec_net_read_drops(struct kipsec_net *kn, struct kipsec_drop_stats *out)
 }
 
 /*
+ * Empty the namespace's databases under its mutex, before its links go:
+ * deleting a link flushes what is bound to it under the RTNL, which
+ * would hold the RTNL for every SA of the namespace.
+ */
+static void kipsec_net_flush(struct kipsec_net *kn)
+{
+	mutex_lock(&kn->lock);
+	kipsec_sad_flush(&kn->sad, 0);
+	kipsec_spd_flush(&kn->spd, -1);
+	mutex_unlock(&kn->lock);
+}
+
+/*
  * Module exit, once the genetlink family is gone and no SA or policy can
- * be added: empty every namespace's databases. Unregistering the link ops
- * next deletes every kipsec link under the RTNL, and a link's deletion
- * would flush what is bound to it there.
+ * be added: unregistering the link ops next deletes every kipsec link
+ * under the RTNL.
  */
 void kipsec_netns_flush_all(void)
 {
-	struct kipsec_net *kn;
 	struct net *net;
 
 	down_read(&net_rwsem);
-	for_each_net(net) {
-		kn = kipsec_net(net);
-		mutex_lock(&kn->lock);
-		kipsec_sad_flush(&kn->sad, 0);
-		kipsec_spd_flush(&kn->spd, -1);
-		mutex_unlock(&kn->lock);
-	}
+	for_each_net(net)
+		kipsec_net_flush(kipsec_net(net));
 	up_read(&net_rwsem);
 }
 
@@ -136,15 +142,7 @@ static void __net_exit kipsec_net_exit_batch(struct list_head *net_list)
 		/* waits for the hooks, and the encap receiver, to be done */
 		kipsec_hooks_unregister(net);
 		cancel_delayed_work_sync(&kn->larval_work);
-		/*
-		 * Empty the databases before the links go: deleting a link
-		 * flushes what is bound to it under the RTNL, which would
-		 * hold the RTNL for every SA of the namespace.
-		 */
-		mutex_lock(&kn->lock);
-		kipsec_sad_flush(&kn->sad, 0);
-		kipsec_spd_flush(&kn->spd, -1);
-		mutex_unlock(&kn->lock);
+		kipsec_net_flush(kn);
 	}
 	kipsec_link_destroy_nets(net_list);
 	list_for_each_entry(net, net_list, exit_list) {
