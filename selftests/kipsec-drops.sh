@@ -108,20 +108,8 @@ declare -A REASON=(
 )
 declare -A TRIED=()	# reasons a case expected (whether it passed or not)
 
-# The counters of the spec's stats set, in its order, without the pad,
-# through the YNL library (as kipsec-stats.sh reads them). Python starts
-# slowly under TCG: this runs in the background while the cases run.
-spec_counters() {
-	"$PYTHON" - "$SPEC" "$YNL_SCHEMA" "$KSRC/tools/net/ynl" <<-'EOF'
-		import sys
-		sys.path.insert(0, sys.argv[3])
-		from lib import SpecFamily
-		family = SpecFamily(sys.argv[1], sys.argv[2])
-		for attr in family.attr_sets["stats"].attrs.values():
-		    if attr.type != "pad":
-		        print(attr.name)
-	EOF
-}
+# The counters of the spec's stats set (lib.sh). Python starts slowly
+# under TCG: this runs in the background while the cases run.
 spec_counters >"$TMPD/spec" 2>"$TMPD/spec.err" &
 SPEC_PID=$!
 

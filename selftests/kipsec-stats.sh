@@ -19,18 +19,6 @@ command -v setpriv >/dev/null || bail "setpriv (util-linux) missing"
 ns_fresh
 
 # ------------------------------------------------------------ the names
-# The stats attribute set of the spec, in its order, without the pad.
-spec_counters() {
-	"$PYTHON" - "$SPEC" "$YNL_SCHEMA" "$KSRC/tools/net/ynl" <<-'EOF'
-		import sys
-		sys.path.insert(0, sys.argv[3])
-		from lib import SpecFamily
-		family = SpecFamily(sys.argv[1], sys.argv[2])
-		for attr in family.attr_sets["stats"].attrs.values():
-		    if attr.type != "pad":
-		        print(attr.name)
-	EOF
-}
 NAMES=$(spec_counters) || bail "reading the stats attribute set from $SPEC"
 NAMES_JSON=$(jq -R . <<<"$NAMES" | jq -sc .)
 NCOUNTERS=$(grep -c . <<<"$NAMES")

@@ -317,6 +317,20 @@ ynl_stop() {
 	unset "_ynl_w[$ns]" "_ynl_r[$ns]" "_ynl_pid[$ns]"
 }
 
+# spec_counters: the drop counters of the spec's stats attribute set, in
+# its order, without the pad, one a line, read with the YNL library.
+spec_counters() {
+	"$PYTHON" - "$SPEC" "$YNL_SCHEMA" "$KSRC/tools/net/ynl" <<-'EOF'
+		import sys
+		sys.path.insert(0, sys.argv[3])
+		from lib import SpecFamily
+		family = SpecFamily(sys.argv[1], sys.argv[2])
+		for attr in family.attr_sets["stats"].attrs.values():
+		    if attr.type != "pad":
+		        print(attr.name)
+	EOF
+}
+
 # ynl_check: prerequisites for ynl.
 ynl_check() {
 	[ -x "$PYTHON" ] || bail "$PYTHON missing"
