@@ -391,7 +391,7 @@ void ikesa_send_init(struct ike_daemon *d, struct ikesa *sa)
 	sa->msg_i = copy_bytes(b.p, b.len);
 	sa->msg_i_len = b.len;
 	sa->next_id = 0;
-	sa->state = IKESA_INIT_SENT;
+	ikesa_set_state(d, sa, IKESA_INIT_SENT);
 	ikesa_send_request(d, sa, &b, IKE_SA_INIT);
 }
 
@@ -640,7 +640,7 @@ static void send_auth(struct ike_daemon *d, struct ikesa *sa)
 		}
 		ikesa_put_child_offer(&inner, sa, c, ch->cur.spi_in, false);
 	}
-	sa->state = IKESA_AUTH_SENT;
+	ikesa_set_state(d, sa, IKESA_AUTH_SENT);
 	ikesa_send_encrypted(d, sa, IKE_AUTH, false, &inner);
 }
 
@@ -717,12 +717,12 @@ static int child_answer(struct ike_daemon *d, struct ikesa *sa,
 	char why[2048];
 
 	if (ikesa_child_accept(sa, ch, m, false, why, sizeof(why))) {
-		ikesa_fail(d, sa, "IKE_AUTH: the IKE SA is up, but %s", why);
+		ikesa_report(d, sa, "IKE_AUTH: the IKE SA is up, but %s", why);
 		return -1;
 	}
 	if (ikesa_child_install(d, sa, ch, &in, why, sizeof(why))) {
-		ikesa_fail(d, sa, "CHILD_SA %s: negotiated, but the kernel refused it: %s",
-			   ch->cur.name, why);
+		ikesa_report(d, sa, "CHILD_SA %s: negotiated, but the kernel refused it: %s",
+			     ch->cur.name, why);
 		return -1;
 	}
 	return 0;
@@ -809,7 +809,7 @@ static void init_answer(struct ike_daemon *d, struct ikesa *sa)
 	ikesa_put_certreq(d, sa, &b);
 	if (n < 0 || ike_msg_finish(&b)) {
 		ike_buf_free(&b);
-		sa->state = IKESA_DEAD;
+		ikesa_set_state(d, sa, IKESA_DEAD);
 		return;
 	}
 	sa->msg_r = copy_bytes(b.p, b.len);
@@ -873,7 +873,7 @@ void ikesa_init_request(struct ike_daemon *d, const struct ike_dgram *dg,
 	if (!sa)
 		return;
 	sa->created_at = ike_now_ms();
-	sa->state = IKESA_HALF_OPEN;
+	ikesa_set_state(d, sa, IKESA_HALF_OPEN);
 	sa->local = dg->local;
 	sa->remote = dg->remote;
 	memcpy(sa->spi_i, m->hdr.ispi, IKE_SPI_LEN);
@@ -886,7 +886,7 @@ void ikesa_init_request(struct ike_daemon *d, const struct ike_dgram *dg,
 	sa->msg_i = copy_bytes(dg->p, dg->len);
 	sa->msg_i_len = dg->len;
 	if (!sa->msg_i || ike_nonce_new(sa->nr)) {
-		sa->state = IKESA_DEAD;
+		ikesa_set_state(d, sa, IKESA_DEAD);
 		return;
 	}
 	detect_nat(sa, m, dg);
@@ -910,7 +910,7 @@ void ikesa_init_keyed(struct ike_daemon *d, struct ikesa *sa,
 			ss_format(&sa->remote, from, sizeof(from)), why);
 		memcpy(h.ispi, sa->spi_i, IKE_SPI_LEN);
 		ikesa_init_refuse(d, &dg, &h, IKE_N_INVALID_SYNTAX, NULL, 0);
-		sa->state = IKESA_DEAD;
+		ikesa_set_state(d, sa, IKESA_DEAD);
 		return;
 	}
 	ikesa_keylog(d, sa);
@@ -1063,7 +1063,7 @@ static void auth_refuse(struct ike_daemon *d, struct ikesa *sa,
 	ike_put_notify(&inner, &(struct ike_pl_notify){
 		.type = IKE_N_AUTHENTICATION_FAILED });
 	ikesa_send_encrypted(d, sa, IKE_AUTH, true, &inner);
-	sa->state = IKESA_DEAD;
+	ikesa_set_state(d, sa, IKESA_DEAD);
 }
 
 void ikesa_auth_request(struct ike_daemon *d, struct ikesa *sa,
@@ -1080,7 +1080,7 @@ void ikesa_auth_request(struct ike_daemon *d, struct ikesa *sa,
 		ike_put_notify(&inner, &(struct ike_pl_notify){
 			.type = IKE_N_INVALID_SYNTAX });
 		ikesa_send_encrypted(d, sa, IKE_AUTH, true, &inner);
-		sa->state = IKESA_DEAD;
+		ikesa_set_state(d, sa, IKESA_DEAD);
 		return;
 	}
 	if (ikesa_check_auth(d, sa, m, peer, sizeof(peer), why, sizeof(why))) {
@@ -1095,7 +1095,7 @@ void ikesa_auth_request(struct ike_daemon *d, struct ikesa *sa,
 		auth_refuse(d, sa, why);
 		return;
 	}
-	ikesa_established(sa);
+	ikesa_established(d, sa);
 	ikesa_note_ok(d, sa->conn_name);
 	child_err = auth_child(d, sa, m, &ch, why, sizeof(why));
 	if (child_err) {
@@ -1144,7 +1144,7 @@ void ikesa_auth_response(struct ike_daemon *d, struct ikesa *sa,
 		return;
 	}
 	snprintf(sa->peer_id, sizeof(sa->peer_id), "%s", peer);
-	ikesa_established(sa);
+	ikesa_established(d, sa);
 	ike_log("%s: IKE SA established with %s", sa->conn_name, peer);
 	ch = sa->children;
 	if (!ch) {
@@ -1153,8 +1153,7 @@ void ikesa_auth_response(struct ike_daemon *d, struct ikesa *sa,
 		return;
 	}
 	if (child_answer(d, sa, ch, m)) {
-		/* ikesa_fail() marked the IKE SA dead; it stays, as charon's */
-		sa->state = IKESA_ESTABLISHED;
+		/* the IKE SA stays, as charon's */
 		ikesa_child_close(d, sa, ch);	/* the reserved SPI */
 		sa->waiter_failed = true;
 		ikesa_children_pump(d, sa);

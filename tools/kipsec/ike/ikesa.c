@@ -298,20 +298,6 @@ static void index_free(struct ike_daemon *d)
 	d->sa_index = NULL;
 }
 
-const char *ikesa_state_name(enum ikesa_state s)
-{
-	static const char *const names[] = {
-		[IKESA_INIT_SENT] = "CONNECTING",
-		[IKESA_AUTH_SENT] = "CONNECTING",
-		[IKESA_HALF_OPEN] = "CONNECTING",
-		[IKESA_ESTABLISHED] = "ESTABLISHED",
-		[IKESA_DELETING] = "DELETING",
-		[IKESA_DEAD] = "DELETED",
-	};
-
-	return names[s];
-}
-
 struct ikesa *ikesa_new(struct ike_daemon *d, const struct ike_conn *conn,
 			bool initiator)
 {
@@ -403,16 +389,32 @@ static void note_v(struct ike_daemon *d, const char *conn, const char *fmt,
 		snprintf(n->last_error, sizeof(n->last_error), "%s", text);
 }
 
-void ikesa_fail(struct ike_daemon *d, struct ikesa *sa, const char *fmt, ...)
+static void report_v(struct ike_daemon *d, struct ikesa *sa, const char *fmt,
+		     va_list ap)
 {
 	char text[sizeof(((struct ikesa_note *)0)->last_error)];
+
+	note_v(d, sa->conn_name, fmt, ap, text, sizeof(text));
+	ike_waiter_say(sa->waiter, "%s", text);
+}
+
+void ikesa_report(struct ike_daemon *d, struct ikesa *sa, const char *fmt, ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	note_v(d, sa->conn_name, fmt, ap, text, sizeof(text));
+	report_v(d, sa, fmt, ap);
 	va_end(ap);
-	ike_waiter_say(sa->waiter, "%s", text);
-	sa->state = IKESA_DEAD;
+}
+
+void ikesa_fail(struct ike_daemon *d, struct ikesa *sa, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report_v(d, sa, fmt, ap);
+	va_end(ap);
+	ikesa_set_state(d, sa, IKESA_DEAD);
 }
 
 /* A refusal of ours, as responder: logged, and the connection's last failure. */
@@ -1005,7 +1007,7 @@ uint64_t ikesa_run_timers(struct ike_daemon *d, uint64_t now)
 		    sa->created_at + HALF_OPEN_MS <= now) {
 			ike_debug(d, "%s: half-open IKE SA timed out",
 				  sa->conn_name);
-			sa->state = IKESA_DEAD;
+			ikesa_set_state(d, sa, IKESA_DEAD);
 		}
 		if (sa->state == IKESA_ESTABLISHED) {
 			ikesa_established_timers(d, sa, now);
@@ -1032,14 +1034,14 @@ uint64_t ikesa_run_timers(struct ike_daemon *d, uint64_t now)
  * The IKE SA is up: DPD counts from now, and the IKE SA is rekeyed after
  * rekey_time less up to rand_time (strongSwan's default: 4 h, 10 %).
  */
-void ikesa_established(struct ikesa *sa)
+void ikesa_established(struct ike_daemon *d, struct ikesa *sa)
 {
 	uint64_t rekey = sa->conn && sa->conn->rekey_time ?
 			 sa->conn->rekey_time : 4 * 3600;
 	uint64_t jitter = sa->conn && sa->conn->rand_time ?
 			  sa->conn->rand_time : rekey / 10;
 
-	sa->state = IKESA_ESTABLISHED;
+	ikesa_set_state(d, sa, IKESA_ESTABLISHED);
 	sa->established_at = sa->last_heard = ike_now_ms();
 	/* only the AUTH payloads needed these: memory per SA matters */
 	free(sa->msg_i);
@@ -1084,13 +1086,13 @@ void ikesa_delete(struct ike_daemon *d, struct ikesa *sa)
 	struct ike_pl_delete del = { .proto = IKE_PROTO_IKE };
 
 	if (sa->state != IKESA_ESTABLISHED || sa->req.buf) {
-		sa->state = IKESA_DEAD;
+		ikesa_set_state(d, sa, IKESA_DEAD);
 		return;
 	}
 	ike_put_delete(&inner, &del);
 	ikesa_send_encrypted(d, sa, IKE_INFORMATIONAL, false, &inner);
 	ikesa_child_remove(d, sa);
-	sa->state = IKESA_DELETING;
+	ikesa_set_state(d, sa, IKESA_DELETING);
 }
 
 void ikesa_shutdown(struct ike_daemon *d)

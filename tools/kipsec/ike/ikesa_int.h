@@ -10,19 +10,11 @@
 #include "crypto.h"
 #include "ikesa.h"
 #include "msg.h"
+#include "state.h"
 
 struct ike_ts_cfgs;
 struct ike_child;
 struct ike_conn;
-
-enum ikesa_state {
-	IKESA_INIT_SENT,	/* initiator: IKE_SA_INIT request out */
-	IKESA_AUTH_SENT,	/* initiator: IKE_AUTH request out */
-	IKESA_HALF_OPEN,	/* responder: IKE_SA_INIT answered */
-	IKESA_ESTABLISHED,
-	IKESA_DELETING,		/* our Delete is out */
-	IKESA_DEAD,		/* freed once the current event is done */
-};
 
 #define CHILD_MAX_POLICIES	48
 
@@ -184,9 +176,16 @@ struct ikesa_table {
 /* ikesa.c */
 struct ikesa *ikesa_new(struct ike_daemon *d, const struct ike_conn *conn,
 			bool initiator);
-const char *ikesa_state_name(enum ikesa_state s);
+/*
+ * A failure of the IKE SA's: logged, the connection's last failure in
+ * `kipsec status`, told to `kipsec up` if it waits. ikesa_fail() then
+ * kills the IKE SA; ikesa_report() leaves it as it is, for a failure it
+ * survives.
+ */
 __attribute__((format(printf, 3, 4)))
 void ikesa_fail(struct ike_daemon *d, struct ikesa *sa, const char *fmt, ...);
+__attribute__((format(printf, 3, 4)))
+void ikesa_report(struct ike_daemon *d, struct ikesa *sa, const char *fmt, ...);
 __attribute__((format(printf, 3, 4)))
 void ikesa_note(struct ike_daemon *d, const char *conn, const char *fmt, ...);
 void ikesa_note_ok(struct ike_daemon *d, const char *conn);
@@ -198,7 +197,7 @@ void ikesa_send_encrypted(struct ike_daemon *d, struct ikesa *sa,
 			  uint8_t exchange, bool response,
 			  struct ike_buf *inner);
 void ikesa_delete(struct ike_daemon *d, struct ikesa *sa);
-void ikesa_established(struct ikesa *sa);
+void ikesa_established(struct ike_daemon *d, struct ikesa *sa);
 void ikesa_keylog(struct ike_daemon *d, const struct ikesa *sa);
 uint64_t ikesa_earliest(uint64_t a, uint64_t b);
 void ss_to_addr(const struct sockaddr_storage *ss, struct addr *a);

@@ -295,10 +295,9 @@ static void child_refused(struct ike_daemon *d, struct ikesa *sa,
 			sa->conn_name, ch->cur.name, name, ours);
 	rekey_reset(d, sa);
 	if (sa->pfs_probe) {
-		ikesa_fail(d, sa, "CHILD_SA %s: PFS mismatch: the peer refused a rekey with key exchange %s (%s): compare the key exchange methods in both sides' esp_proposals",
-			   ch->cur.name, ke_name(sa->rk_group), name);
 		/* the IKE SA and its CHILD_SA stay usable until they expire */
-		sa->state = IKESA_ESTABLISHED;
+		ikesa_report(d, sa, "CHILD_SA %s: PFS mismatch: the peer refused a rekey with key exchange %s (%s): compare the key exchange methods in both sides' esp_proposals",
+			     ch->cur.name, ke_name(sa->rk_group), name);
 		end_probe(d, sa, true);
 	}
 }
@@ -429,7 +428,7 @@ void ikesa_informational_response(struct ike_daemon *d, struct ikesa *sa)
 	if (sa->rk_kind == IKESA_RK_DELETE)
 		delete_response(d, sa);
 	if (sa->state == IKESA_DELETING)
-		sa->state = IKESA_DEAD;
+		ikesa_set_state(d, sa, IKESA_DEAD);
 	ikesa_children_pump(d, sa);
 }
 
@@ -634,7 +633,7 @@ static struct ikesa *successor_sa(struct ike_daemon *d, struct ikesa *old,
 	if (ikesa_derive_keys(sa, gir, gir_len, old->prf, old->keys.sk_d, why,
 			      sizeof(why))) {
 		ike_log("%s: IKE SA rekey: %s", old->conn_name, why);
-		sa->state = IKESA_DEAD;
+		ikesa_set_state(d, sa, IKESA_DEAD);
 		return NULL;
 	}
 	ikesa_keylog(d, sa);
@@ -646,7 +645,7 @@ static struct ikesa *successor_sa(struct ike_daemon *d, struct ikesa *old,
 	memcpy(sa->peer_id, old->peer_id, sizeof(sa->peer_id));
 	move_children(sa, old);
 	sa->created_at = ike_now_ms();
-	ikesa_established(sa);
+	ikesa_established(d, sa);
 	return sa;
 }
 
@@ -843,7 +842,7 @@ static void ike_rekey_response(struct ike_daemon *d, struct ikesa *sa,
 	ike_rekey_answer(d, sa, m);
 	/* the peer deleted this IKE SA while it waited for the answer */
 	if (sa->state == IKESA_DELETING && !sa->req.buf)
-		sa->state = IKESA_DEAD;
+		ikesa_set_state(d, sa, IKESA_DEAD);
 }
 
 /* ---- dispatch ---- */
