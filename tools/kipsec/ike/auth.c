@@ -187,7 +187,7 @@ static uint8_t *copy_bytes(const uint8_t *p, size_t len)
 static void put_natd(struct ike_buf *b, const struct ikesa *sa,
 		     uint16_t type, const struct sockaddr_storage *ss)
 {
-	static uint8_t hash[IKE_NATD_LEN];
+	uint8_t hash[IKE_NATD_LEN];
 	struct ike_pl_notify n = { .type = type, .data = { hash, IKE_NATD_LEN } };
 	struct addr a;
 
@@ -591,7 +591,7 @@ size_t ikesa_child_offer(const struct ike_child *c, uint32_t spi, bool ke,
 void ikesa_put_child_offer(struct ike_buf *b, const struct ikesa *sa,
 			   const struct ike_child *c, uint32_t spi, bool ke)
 {
-	static struct ike_proposal offer[IKE_MAX_PROPOSALS];
+	struct ike_proposal offer[IKE_MAX_PROPOSALS];
 	struct ike_ts ts[IKE_MAX_TS];
 	size_t n;
 
@@ -655,7 +655,7 @@ int ikesa_child_accept(struct ikesa *sa, struct ikesa_child *ch,
 		       const struct ike_msg *m, bool ke, char *why,
 		       size_t size)
 {
-	static struct ike_proposal offer[IKE_MAX_PROPOSALS];
+	struct ike_proposal offer[IKE_MAX_PROPOSALS];
 	const struct ike_child *c = ch->cfg;
 	const struct ike_pl_notify *err = ikesa_error_notify(m);
 	struct child_sa *cs = &ch->cur;

@@ -183,7 +183,7 @@ static void dgram_local(struct msghdr *mh, int af, uint16_t port,
 
 static void udp_read(struct ike_daemon *d, int af_idx, int port_idx)
 {
-	static uint8_t buf[IKE_MSG_MAX];
+	uint8_t buf[IKE_MSG_MAX];
 	char cbuf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
 	int af = af_idx == IKE_AF4 ? AF_INET : AF_INET6;
 	struct ike_dgram dg = { .natt = port_idx == IKE_P4500 };
@@ -663,7 +663,7 @@ static void daemon_close(struct ike_daemon *d)
 
 static int daemon_run(struct ike_daemon *d, const char *control)
 {
-	static struct ike_pool pool;
+	struct ike_pool pool = { 0 };
 	int sfd, ret = EXIT_FAIL;
 
 	d->conf = config_load(d->conf_path, NULL);
@@ -705,7 +705,7 @@ out:
 
 static int ike_run(struct args *a, const struct opts *o)
 {
-	static struct ike_daemon d = {
+	struct ike_daemon d = {
 		.conf_path = IKE_CONFIG_DEFAULT,
 		.udp = { { -1, -1 }, { -1, -1 } },
 		.ctl = -1,

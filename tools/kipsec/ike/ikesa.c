@@ -748,7 +748,7 @@ static void reap_event(struct ike_daemon *d, struct ikesa *sa)
 static void handle_response(struct ike_daemon *d, struct ikesa *sa,
 			    const struct ike_dgram *dg, struct ike_msg *m)
 {
-	static uint8_t plain[IKE_MSG_MAX];
+	uint8_t plain[IKE_MSG_MAX];
 	struct ike_err err = { 0 };
 
 	if (m->hdr.msg_id != sa->req.id || !sa->req.buf)
@@ -822,7 +822,7 @@ static void informational_request(struct ike_daemon *d, struct ikesa *sa,
 static void handle_request(struct ike_daemon *d, struct ikesa *sa,
 			   const struct ike_dgram *dg, struct ike_msg *m)
 {
-	static uint8_t plain[IKE_MSG_MAX];
+	uint8_t plain[IKE_MSG_MAX];
 	struct ike_err err = { 0 };
 
 	if (m->hdr.msg_id + 1 == sa->peer_id_next && sa->last_resp) {
@@ -873,12 +873,11 @@ static void handle_request(struct ike_daemon *d, struct ikesa *sa,
 
 void ikesa_input(struct ike_daemon *d, const struct ike_dgram *dg)
 {
-	static struct ike_msg m;
+	struct ike_msg m = { 0 };
 	struct ike_err err = { 0 };
 	struct ikesa *sa;
 	char from[80];
 
-	memset(&m, 0, sizeof(m));
 	if (ike_msg_decode(dg->p, dg->len, &m, &err)) {
 		ike_debug(d, "from %s: %s", ss_format(&dg->remote, from,
 						      sizeof(from)), err.msg);

@@ -104,7 +104,7 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 int ike_kernel_read_events(struct ike_kernel *k, ike_kernel_event_cb cb,
 			   void *data)
 {
-	static struct event_ctx ctx;
+	struct event_ctx ctx = { 0 };
 
 	ctx.family = k->events.family;
 	ctx.cb = cb;
@@ -145,10 +145,9 @@ int ike_kernel_alloc_spi(struct ike_kernel *k, const struct addr *src,
 		.src = *src,
 		.dst = *dst,
 	};
-	static struct sa reply;
+	struct sa reply = { 0 };
 	struct nlmsghdr *nlh;
 
-	memset(&reply, 0, sizeof(reply));
 	nlh = genl_msg(&k->req, KIPSEC_CMD_SA_ALLOC_SPI, 0);
 	sa_put(nlh, &req);
 	if (kernel_talk(k, nlh, "sa-alloc-spi", sa_reply_cb, &reply))
@@ -180,10 +179,9 @@ int ike_kernel_sa_del(struct ike_kernel *k, const struct addr *dst,
 int ike_kernel_sa_stats(struct ike_kernel *k, const struct addr *dst,
 			uint32_t spi, struct counters *stats)
 {
-	static struct sa reply;
+	struct sa reply = { 0 };
 	struct nlmsghdr *nlh = genl_msg(&k->req, KIPSEC_CMD_SA_GET, 0);
 
-	memset(&reply, 0, sizeof(reply));
 	put_sa_id(nlh, dst, spi);
 	if (kernel_talk(k, nlh, "sa-get", sa_reply_cb, &reply))
 		return -1;
@@ -200,10 +198,9 @@ static int policy_reply_cb(const struct nlmsghdr *nlh, void *data)
 int ike_kernel_policy_add(struct ike_kernel *k, const struct policy *p,
 			  uint32_t *id)
 {
-	static struct policy reply;
+	struct policy reply = { 0 };
 	struct nlmsghdr *nlh = genl_msg(&k->req, KIPSEC_CMD_POLICY_NEW, 0);
 
-	memset(&reply, 0, sizeof(reply));
 	policy_put(nlh, p);
 	if (kernel_talk(k, nlh, "policy-new", policy_reply_cb, &reply))
 		return -1;

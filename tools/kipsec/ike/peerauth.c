@@ -281,7 +281,7 @@ static int sign_auth(struct ike_daemon *d, struct ikesa *sa,
 		     const struct ike_pl_id *id, struct ike_pl_auth *auth,
 		     uint8_t *value, char *why, size_t size)
 {
-	static uint8_t octets[OCTETS_MAX];
+	uint8_t octets[OCTETS_MAX];
 	enum ike_sig_scheme scheme;
 	ssize_t n;
 
@@ -308,7 +308,7 @@ static int psk_auth(struct ike_daemon *d, struct ikesa *sa,
 		    struct ike_pl_auth *auth, uint8_t *value, char *why,
 		    size_t size)
 {
-	static uint8_t octets[OCTETS_MAX];
+	uint8_t octets[OCTETS_MAX];
 	char ours[IKE_DN_MAX];
 	const struct ike_secret *psk;
 	ssize_t n;
@@ -338,7 +338,7 @@ static int psk_auth(struct ike_daemon *d, struct ikesa *sa,
 int ikesa_put_auth(struct ike_daemon *d, struct ikesa *sa, const char *peer,
 		   struct ike_buf *b, char *why, size_t size)
 {
-	static uint8_t value[IKE_AUTH_SIG_MAX];
+	uint8_t value[IKE_AUTH_SIG_MAX];
 	const struct ikesa_creds *c = creds_of(d, sa->conn_name);
 	uint8_t data[IKE_DN_MAX], rdata[IKE_DN_MAX], rtext[IKE_DN_MAX];
 	bool pubkey = sa->conn->local.auth == IKE_CONF_AUTH_PUBKEY;
@@ -387,7 +387,7 @@ static int check_psk(struct ike_daemon *d, struct ikesa *sa,
 		     const struct ike_pl_id *id, const char *peer,
 		     const struct ike_pl_auth *auth, char *why, size_t size)
 {
-	static uint8_t octets[OCTETS_MAX];
+	uint8_t octets[OCTETS_MAX];
 	char ours[IKE_DN_MAX];
 	const struct ike_secret *psk;
 	ssize_t n;
@@ -420,7 +420,7 @@ static int check_cert(struct ike_daemon *d, struct ikesa *sa,
 		      const struct ike_msg *m, const struct ike_pl_id *id,
 		      const struct ike_pl_auth *auth, char *why, size_t size)
 {
-	static uint8_t octets[OCTETS_MAX];
+	uint8_t octets[OCTETS_MAX];
 	const struct ikesa_creds *c = creds_of(d, sa->conn_name);
 	struct ike_cert *certs[IKE_MAX_CERT] = { 0 };
 	enum ike_sig_scheme scheme;

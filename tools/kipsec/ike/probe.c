@@ -155,7 +155,7 @@ static const char *ours_text(const struct ike_proposal_list *ours,
 /* The next probe: false when there is none left. */
 bool ikesa_probe_next(struct ike_daemon *d, struct ikesa *sa)
 {
-	static struct ike_proposal offer[IKE_MAX_PROPOSALS];
+	struct ike_proposal offer[IKE_MAX_PROPOSALS];
 	size_t n = 0;
 
 	while (sa->probe < ARRAY_SIZE(probes) && !n)

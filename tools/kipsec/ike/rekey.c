@@ -166,7 +166,7 @@ static bool collision_lost(const uint8_t *ni, size_t ni_len,
 void ikesa_rekey_child(struct ike_daemon *d, struct ikesa *sa,
 		       struct ikesa_child *ch)
 {
-	static struct ike_proposal offer[IKE_MAX_PROPOSALS];
+	struct ike_proposal offer[IKE_MAX_PROPOSALS];
 	const struct ike_child *c = ch->cfg;
 	struct ike_buf inner = { 0 };
 	uint32_t spi_be;
@@ -250,7 +250,7 @@ static void child_refused(struct ike_daemon *d, struct ikesa *sa,
 			  struct ikesa_child *ch,
 			  const struct ike_pl_notify *err)
 {
-	static struct ike_proposal offer[IKE_MAX_PROPOSALS];
+	struct ike_proposal offer[IKE_MAX_PROPOSALS];
 	const struct ike_child *c = ch->cfg;
 	char ours[1024], name[32];
 	uint16_t want;
@@ -335,7 +335,7 @@ static void resolve_collision(struct ike_daemon *d, struct ikesa *sa,
 static void child_rekey_response(struct ike_daemon *d, struct ikesa *sa,
 				 const struct ike_msg *m)
 {
-	static struct ike_proposal offer[IKE_MAX_PROPOSALS];
+	struct ike_proposal offer[IKE_MAX_PROPOSALS];
 	const struct ike_pl_notify *err = ikesa_error_notify(m);
 	struct ikesa_child *ch = sa->rk_child;
 	struct child_sa *next = ch->rekey;
@@ -651,7 +651,7 @@ static struct ikesa *successor_sa(struct ike_daemon *d, struct ikesa *old,
 
 void ikesa_rekey_ike(struct ike_daemon *d, struct ikesa *sa)
 {
-	static struct ike_proposal offer[IKE_MAX_PROPOSALS];
+	struct ike_proposal offer[IKE_MAX_PROPOSALS];
 	struct ike_buf inner = { 0 };
 	size_t n;
 
@@ -711,7 +711,7 @@ static void ike_rekey_collision(struct ike_daemon *d, struct ikesa *sa,
 static void ike_rekey_answer(struct ike_daemon *d, struct ikesa *sa,
 			     const struct ike_msg *m)
 {
-	static struct ike_proposal offer[IKE_MAX_PROPOSALS];
+	struct ike_proposal offer[IKE_MAX_PROPOSALS];
 	const struct ike_pl_notify *err = ikesa_error_notify(m);
 	struct ike_proposal chosen;
 	struct ike_mismatch mm;
