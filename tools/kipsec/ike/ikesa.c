@@ -808,9 +808,9 @@ static void informational_request(struct ike_daemon *d, struct ikesa *sa,
 			 * our rekey was answered: the answer lets us delete
 			 * our redundant IKE SA.
 			 */
-			sa->state = sa->rk_kind == IKESA_RK_IKE &&
-				    sa->rk_their_nonce_len ? IKESA_DELETING :
-							     IKESA_DEAD;
+			ikesa_set_state(d, sa, sa->rk_kind == IKESA_RK_IKE &&
+					       sa->rk_their_nonce_len ?
+					       IKESA_DELETING : IKESA_DEAD);
 			return;
 		}
 		ikesa_child_peer_delete(d, sa, &m->del[i], &inner);

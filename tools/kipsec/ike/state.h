@@ -27,7 +27,8 @@ enum ikesa_state {
 	IKESA_AUTH_SENT,	/* initiator: IKE_AUTH request out */
 	IKESA_HALF_OPEN,	/* responder: IKE_SA_INIT answered */
 	IKESA_ESTABLISHED,
-	IKESA_DELETING,		/* our Delete is out */
+	/* going: our Delete is out, or the peer's came while our rekey waits */
+	IKESA_DELETING,
 	IKESA_DEAD,		/* freed once the current event is done */
 	IKESA_N_STATES
 };
