@@ -573,8 +573,8 @@ void ikesa_child_close(struct ike_daemon *d, struct ikesa *sa,
 			break;
 		}
 	}
-	if (sa->rk_child == ch)
-		sa->rk_child = NULL;
+	if (sa->request.child == ch)
+		sa->request.child = NULL;
 	ikesa_child_sa_free(d, sa, &ch->rekey);
 	ikesa_child_sa_free(d, sa, &ch->theirs);
 	ikesa_child_sa_free(d, sa, &ch->old);

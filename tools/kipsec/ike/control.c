@@ -145,7 +145,7 @@ void ikesa_down(struct ike_daemon *d, const char *name, struct ike_waiter *w)
 		ch = ikesa_child_find(sa, child->name);
 		if (!ch || !ch->cur.installed)
 			continue;
-		if (sa->req.buf || sa->rk_kind) {
+		if (sa->req.buf || sa->request.kind) {
 			ike_waiter_say(w, "%s: IKE SA busy, try again", name);
 			ike_waiter_done(w, 1);
 			return;

@@ -35,21 +35,20 @@ static void send_create(struct ike_daemon *d, struct ikesa *sa,
 	struct ike_buf inner = { 0 };
 
 	if (ikesa_child_alloc_spi(d, sa, &ch->cur) ||
-	    ike_nonce_new(sa->rk_ni)) {
+	    ike_nonce_new(sa->request.ni)) {
 		create_failed(d, sa, ch, "the kernel refused an SPI");
 		return;
 	}
-	sa->rk_ni_len = IKE_NONCE_LEN;
+	sa->request.ni_len = IKE_NONCE_LEN;
 	ikesa_put_child_offer(&inner, sa, ch->cfg, ch->cur.spi_in, true);
-	ike_put_nonce(&inner, &(struct ike_bytes){ sa->rk_ni, sa->rk_ni_len });
-	if (group && ikesa_put_ke(&inner, &sa->rk_kex, group)) {
+	ike_put_nonce(&inner, &(struct ike_bytes){ sa->request.ni, sa->request.ni_len });
+	if (group && ikesa_put_ke(&inner, &sa->request.kex, group)) {
 		ike_buf_free(&inner);
 		create_failed(d, sa, ch, "no key exchange");
 		return;
 	}
-	sa->rk_kind = IKESA_RK_NEW_CHILD;
-	sa->rk_child = ch;
-	sa->rk_group = group;
+	ikesa_request_begin(sa, IKESA_RQ_NEW_CHILD, ch);
+	sa->request.group = group;
 	ike_debug(d, "%s: creating CHILD_SA %s", sa->conn_name, ch->cur.name);
 	ikesa_send_encrypted(d, sa, IKE_CREATE_CHILD_SA, false, &inner);
 }
@@ -62,14 +61,14 @@ void ikesa_children_pump(struct ike_daemon *d, struct ikesa *sa)
 {
 	struct ikesa_child *ch;
 
-	if (sa->state != IKESA_ESTABLISHED || sa->req.buf || sa->rk_kind ||
+	if (sa->state != IKESA_ESTABLISHED || sa->req.buf || sa->request.kind ||
 	    sa->pfs_probe)
 		return;
 	for (ch = sa->children; ch; ch = ch->next) {
 		if (!ch->cur.installed && !ch->failed && ch->cfg) {
 			send_create(d, sa, ch, ikesa_first_ke(ch->cfg->esp.v,
 							   ch->cfg->esp.n));
-			if (sa->rk_kind)
+			if (sa->request.kind)
 				return;
 		}
 	}
@@ -84,19 +83,18 @@ void ikesa_new_child_response(struct ike_daemon *d, struct ikesa *sa,
 			      const struct ike_msg *m)
 {
 	const struct ike_pl_notify *err = ikesa_error_notify(m);
-	struct ikesa_child *ch = sa->rk_child;
+	struct ikesa_child *ch = sa->request.child;
 	uint8_t gir[IKE_KE_MAX];
 	struct ike_kdf_in in;
 	char why[2048];
 	ssize_t glen;
 	uint16_t want;
 
-	sa->rk_kind = IKESA_RK_NONE;
-	sa->rk_child = NULL;
+	ikesa_request_end(sa);
 	if (err && err->type == IKE_N_INVALID_KE_PAYLOAD &&
 	    err->data.len == 2) {
 		want = err->data.p[0] << 8 | err->data.p[1];
-		if (want != sa->rk_group &&
+		if (want != sa->request.group &&
 		    ikesa_offers_ke(ch->cfg->esp.v, ch->cfg->esp.n, want)) {
 			send_create(d, sa, ch, want);
 			return;
@@ -106,15 +104,15 @@ void ikesa_new_child_response(struct ike_daemon *d, struct ikesa *sa,
 		create_failed(d, sa, ch, why);
 		return;
 	}
-	glen = ikesa_shared_secret(sa->rk_kex, ikesa_first_ke(&ch->cur.prop, 1), m, gir);
-	ike_kex_free(sa->rk_kex);
-	sa->rk_kex = NULL;
+	glen = ikesa_shared_secret(sa->request.kex, ikesa_first_ke(&ch->cur.prop, 1), m, gir);
+	ike_kex_free(sa->request.kex);
+	sa->request.kex = NULL;
 	if (glen < 0 || !ike_msg_has(m, IKE_PL_NONCE)) {
 		create_failed(d, sa, ch, "the peer's nonce or key exchange is missing or invalid");
 		return;
 	}
 	in = (struct ike_kdf_in){
-		.ni = sa->rk_ni, .ni_len = sa->rk_ni_len,
+		.ni = sa->request.ni, .ni_len = sa->request.ni_len,
 		.nr = m->nonce.p, .nr_len = m->nonce.len,
 		.gir = glen ? gir : NULL, .gir_len = glen,
 	};

@@ -351,7 +351,7 @@ static void ikesa_free(struct ike_daemon *d, struct ikesa *sa)
 	free(sa->offer);
 	free(sa->conn_name);
 	ike_kex_free(sa->kex);
-	ike_kex_free(sa->rk_kex);
+	ike_kex_free(sa->request.kex);
 	ike_sa_keys_clear(&sa->keys);
 	ike_sk_clear(&sa->sk_out);
 	ike_sk_clear(&sa->sk_in);
@@ -808,7 +808,7 @@ static void informational_request(struct ike_daemon *d, struct ikesa *sa,
 			 * our rekey was answered: the answer lets us delete
 			 * our redundant IKE SA.
 			 */
-			ikesa_set_state(d, sa, sa->rk_kind == IKESA_RK_IKE &&
+			ikesa_set_state(d, sa, sa->request.kind == IKESA_RQ_IKE &&
 					       sa->rk_their_nonce_len ?
 					       IKESA_DELETING : IKESA_DEAD);
 			return;
@@ -1027,6 +1027,19 @@ uint64_t ikesa_run_timers(struct ike_daemon *d, uint64_t now)
 		x->timers_next = next ? next : UINT64_MAX;
 	}
 	return next ? next : UINT64_MAX;
+}
+
+void ikesa_request_begin(struct ikesa *sa, enum ikesa_request_kind kind,
+			 struct ikesa_child *ch)
+{
+	sa->request.kind = kind;
+	sa->request.child = ch;
+}
+
+void ikesa_request_end(struct ikesa *sa)
+{
+	sa->request.kind = IKESA_RQ_NONE;
+	sa->request.child = NULL;
 }
 
 /*

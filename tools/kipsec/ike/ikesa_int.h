@@ -19,12 +19,30 @@ struct ike_conn;
 #define CHILD_MAX_POLICIES	48
 
 /* What our outstanding CREATE_CHILD_SA or INFORMATIONAL request does. */
-enum ikesa_rekey_kind {
-	IKESA_RK_NONE,
-	IKESA_RK_NEW_CHILD,	/* creating an additional CHILD_SA */
-	IKESA_RK_CHILD,		/* rekeying a CHILD_SA */
-	IKESA_RK_IKE,		/* rekeying the IKE SA */
-	IKESA_RK_DELETE,	/* deleting a CHILD_SA (rk_del_spi) */
+enum ikesa_request_kind {
+	IKESA_RQ_NONE,
+	IKESA_RQ_NEW_CHILD,	/* creating an additional CHILD_SA */
+	IKESA_RQ_CHILD,		/* rekeying a CHILD_SA */
+	IKESA_RQ_IKE,		/* rekeying the IKE SA */
+	IKESA_RQ_DELETE,	/* deleting a CHILD_SA (del_spi) */
+};
+
+/*
+ * Our outstanding CREATE_CHILD_SA or INFORMATIONAL request (rekey.c,
+ * create.c): what it is about, from ikesa_request_begin() until its
+ * answer calls ikesa_request_end(), and what the answer needs. The key
+ * exchange method stays for the next request: the one the peer asked for
+ * with INVALID_KE_PAYLOAD is offered first from then on.
+ */
+struct ikesa_request {
+	enum ikesa_request_kind kind;
+	struct ikesa_child *child;	/* which CHILD_SA it is about */
+	uint32_t del_spi;		/* our inbound SPI, being deleted */
+	struct ike_kex *kex;
+	uint16_t group;
+	uint8_t ni[IKE_NONCE_MAX];
+	size_t ni_len;
+	uint8_t spi[IKE_SPI_LEN];	/* the new IKE SA's, rekeying it */
 };
 
 struct sa;
@@ -125,15 +143,8 @@ struct ikesa {
 	struct ike_waiter *waiter;	/* `kipsec up`, until done */
 	bool waiter_failed;		/* a child it waits for failed */
 
-	/* a CREATE_CHILD_SA or Delete we initiated (rekey.c, create.c) */
-	enum ikesa_rekey_kind rk_kind;
-	struct ikesa_child *rk_child;	/* which CHILD_SA it is about */
-	uint32_t rk_del_spi;		/* our inbound SPI, being deleted */
-	struct ike_kex *rk_kex;
-	uint16_t rk_group;
-	uint8_t rk_ni[IKE_NONCE_MAX];
-	size_t rk_ni_len;
-	uint8_t rk_spi[IKE_SPI_LEN];	/* the new IKE SA's, rekeying it */
+	/* a CREATE_CHILD_SA or Delete we initiated */
+	struct ikesa_request request;
 	bool pfs_probe;			/* the first rekey checks PFS */
 	uint64_t rekey_ike_at;		/* when to rekey the IKE SA */
 	/* the peer's IKE SA rekey that collided with ours (section 2.8.2) */
@@ -198,6 +209,10 @@ void ikesa_send_encrypted(struct ike_daemon *d, struct ikesa *sa,
 			  struct ike_buf *inner);
 void ikesa_delete(struct ike_daemon *d, struct ikesa *sa);
 void ikesa_established(struct ike_daemon *d, struct ikesa *sa);
+/* Our request about ch (NULL: the IKE SA) is out; its answer came. */
+void ikesa_request_begin(struct ikesa *sa, enum ikesa_request_kind kind,
+			 struct ikesa_child *ch);
+void ikesa_request_end(struct ikesa *sa);
 void ikesa_keylog(struct ike_daemon *d, const struct ikesa *sa);
 uint64_t ikesa_earliest(uint64_t a, uint64_t b);
 void ss_to_addr(const struct sockaddr_storage *ss, struct addr *a);

@@ -80,12 +80,11 @@ static void retry_later(struct ikesa_child *ch)
 /* Our CREATE_CHILD_SA is over: what it reserved goes unless kept. */
 static void rekey_reset(struct ike_daemon *d, struct ikesa *sa)
 {
-	if (sa->rk_child && sa->rk_kind == IKESA_RK_CHILD)
-		ikesa_child_sa_free(d, sa, &sa->rk_child->rekey);
-	ike_kex_free(sa->rk_kex);
-	sa->rk_kex = NULL;
-	sa->rk_kind = IKESA_RK_NONE;
-	sa->rk_child = NULL;
+	if (sa->request.child && sa->request.kind == IKESA_RQ_CHILD)
+		ikesa_child_sa_free(d, sa, &sa->request.child->rekey);
+	ike_kex_free(sa->request.kex);
+	sa->request.kex = NULL;
+	ikesa_request_end(sa);
 }
 
 /*
@@ -112,9 +111,8 @@ void ikesa_child_send_delete(struct ike_daemon *d, struct ikesa *sa,
 	struct ike_buf inner = { 0 };
 
 	ikesa_put_esp_delete(&inner, spi);
-	sa->rk_kind = IKESA_RK_DELETE;
-	sa->rk_child = ch;
-	sa->rk_del_spi = spi;
+	ikesa_request_begin(sa, IKESA_RQ_DELETE, ch);
+	sa->request.del_spi = spi;
 	ikesa_send_encrypted(d, sa, IKE_INFORMATIONAL, false, &inner);
 }
 
@@ -175,15 +173,14 @@ void ikesa_rekey_child(struct ike_daemon *d, struct ikesa *sa,
 	if (sa->state != IKESA_ESTABLISHED || !c || !ch->cur.installed ||
 	    ch->rekey || ch->old || ch->theirs)
 		return;		/* nothing to rekey, or rekeying it already */
-	if (sa->req.buf || sa->rk_kind) {
+	if (sa->req.buf || sa->request.kind) {
 		retry_later(ch);	/* one exchange at a time */
 		return;
 	}
-	sa->rk_kind = IKESA_RK_CHILD;
-	sa->rk_child = ch;
+	ikesa_request_begin(sa, IKESA_RQ_CHILD, ch);
 	ch->rekey = ikesa_child_successor(&ch->cur);
 	if (!ch->rekey || ikesa_child_alloc_spi(d, sa, ch->rekey) ||
-	    ike_nonce_new(sa->rk_ni)) {
+	    ike_nonce_new(sa->request.ni)) {
 		ike_log("%s: cannot rekey CHILD_SA %s: %s", sa->conn_name,
 			ch->cur.name, ch->rekey ? d->kernel.err :
 						  "out of memory");
@@ -191,9 +188,9 @@ void ikesa_rekey_child(struct ike_daemon *d, struct ikesa *sa,
 		retry_later(ch);
 		return;
 	}
-	sa->rk_ni_len = IKE_NONCE_LEN;
-	if (!sa->rk_group || !ikesa_offers_ke(c->esp.v, c->esp.n, sa->rk_group))
-		sa->rk_group = ikesa_first_ke(c->esp.v, c->esp.n);
+	sa->request.ni_len = IKE_NONCE_LEN;
+	if (!sa->request.group || !ikesa_offers_ke(c->esp.v, c->esp.n, sa->request.group))
+		sa->request.group = ikesa_first_ke(c->esp.v, c->esp.n);
 	spi_be = htonl(ch->cur.spi_in);
 	ike_put_notify(&inner, &(struct ike_pl_notify){
 		.proto = IKE_PROTO_ESP, .type = IKE_N_REKEY_SA,
@@ -204,8 +201,8 @@ void ikesa_rekey_child(struct ike_daemon *d, struct ikesa *sa,
 	n = ikesa_child_offer(c, ch->rekey->spi_in, true, offer,
 			      IKE_MAX_PROPOSALS);
 	ike_put_sa(&inner, offer, n);
-	ike_put_nonce(&inner, &(struct ike_bytes){ sa->rk_ni, sa->rk_ni_len });
-	if (sa->rk_group && ikesa_put_ke(&inner, &sa->rk_kex, sa->rk_group)) {
+	ike_put_nonce(&inner, &(struct ike_bytes){ sa->request.ni, sa->request.ni_len });
+	if (sa->request.group && ikesa_put_ke(&inner, &sa->request.kex, sa->request.group)) {
 		ike_buf_free(&inner);
 		rekey_reset(d, sa);
 		return;
@@ -213,7 +210,7 @@ void ikesa_rekey_child(struct ike_daemon *d, struct ikesa *sa,
 	ike_put_ts(&inner, IKE_PL_TSI, ch->cur.ts_l, ch->cur.n_l);
 	ike_put_ts(&inner, IKE_PL_TSR, ch->cur.ts_r, ch->cur.n_r);
 	ike_debug(d, "%s: rekeying CHILD_SA %s%s", sa->conn_name,
-		  ch->cur.name, sa->rk_group ? " with PFS" : "");
+		  ch->cur.name, sa->request.group ? " with PFS" : "");
 	ikesa_send_encrypted(d, sa, IKE_CREATE_CHILD_SA, false, &inner);
 }
 
@@ -266,10 +263,10 @@ static void child_refused(struct ike_daemon *d, struct ikesa *sa,
 	}
 	if (err->type == IKE_N_INVALID_KE_PAYLOAD && err->data.len == 2) {
 		want = err->data.p[0] << 8 | err->data.p[1];
-		if (want != sa->rk_group &&
+		if (want != sa->request.group &&
 		    ikesa_offers_ke(c->esp.v, c->esp.n, want)) {
 			rekey_reset(d, sa);
-			sa->rk_group = want;
+			sa->request.group = want;
 			ikesa_rekey_child(d, sa, ch);
 			return;
 		}
@@ -286,10 +283,10 @@ static void child_refused(struct ike_daemon *d, struct ikesa *sa,
 	n = ikesa_child_offer(c, 0, true, offer, IKE_MAX_PROPOSALS);
 	ikesa_proposals_text(offer, n, ours, sizeof(ours));
 	snprintf(name, sizeof(name), "%s", ike_notify_name(err->type) ?: "?");
-	if (sa->rk_group)
+	if (sa->request.group)
 		ike_log("%s: CREATE_CHILD_SA: the peer refused to rekey CHILD_SA %s (%s). We offered ESP %s with key exchange %s for PFS; the peer accepts none: the key exchange method (PFS) differs, the peer most likely has no PFS group, or another one, in its esp_proposals",
 			sa->conn_name, ch->cur.name, name, ours,
-			ke_name(sa->rk_group));
+			ke_name(sa->request.group));
 	else
 		ike_log("%s: CREATE_CHILD_SA: the peer refused to rekey CHILD_SA %s (%s). We offered ESP %s without PFS; the peer accepts none: it most likely requires PFS",
 			sa->conn_name, ch->cur.name, name, ours);
@@ -297,7 +294,7 @@ static void child_refused(struct ike_daemon *d, struct ikesa *sa,
 	if (sa->pfs_probe) {
 		/* the IKE SA and its CHILD_SA stay usable until they expire */
 		ikesa_report(d, sa, "CHILD_SA %s: PFS mismatch: the peer refused a rekey with key exchange %s (%s): compare the key exchange methods in both sides' esp_proposals",
-			     ch->cur.name, ke_name(sa->rk_group), name);
+			     ch->cur.name, ke_name(sa->request.group), name);
 		end_probe(d, sa, true);
 	}
 }
@@ -309,7 +306,7 @@ static void child_refused(struct ike_daemon *d, struct ikesa *sa,
 static void resolve_collision(struct ike_daemon *d, struct ikesa *sa,
 			      struct ikesa_child *ch, const struct ike_msg *m)
 {
-	bool lost = collision_lost(sa->rk_ni, sa->rk_ni_len, m->nonce.p,
+	bool lost = collision_lost(sa->request.ni, sa->request.ni_len, m->nonce.p,
 				   m->nonce.len, ch->their_nonce,
 				   ch->their_nonce_len);
 
@@ -337,7 +334,7 @@ static void child_rekey_response(struct ike_daemon *d, struct ikesa *sa,
 {
 	struct ike_proposal offer[IKE_MAX_PROPOSALS];
 	const struct ike_pl_notify *err = ikesa_error_notify(m);
-	struct ikesa_child *ch = sa->rk_child;
+	struct ikesa_child *ch = sa->request.child;
 	struct child_sa *next = ch->rekey;
 	struct ike_mismatch mm;
 	uint8_t gir[IKE_KE_MAX];
@@ -361,7 +358,7 @@ static void child_rekey_response(struct ike_daemon *d, struct ikesa *sa,
 		rekey_reset(d, sa);
 		return;
 	}
-	glen = ikesa_shared_secret(sa->rk_kex, ke_of(&next->prop), m, gir);
+	glen = ikesa_shared_secret(sa->request.kex, ke_of(&next->prop), m, gir);
 	if (glen < 0) {
 		ike_log("%s: CREATE_CHILD_SA: the peer's key exchange is missing or invalid",
 			sa->conn_name);
@@ -372,7 +369,7 @@ static void child_rekey_response(struct ike_daemon *d, struct ikesa *sa,
 	next->spi_out = ntohl(next->spi_out);
 	next->keys_of_initiator = true;
 	in = (struct ike_kdf_in){
-		.ni = sa->rk_ni, .ni_len = sa->rk_ni_len,
+		.ni = sa->request.ni, .ni_len = sa->request.ni_len,
 		.nr = m->nonce.p, .nr_len = m->nonce.len,
 		.gir = glen ? gir : NULL, .gir_len = glen,
 	};
@@ -385,15 +382,15 @@ static void child_rekey_response(struct ike_daemon *d, struct ikesa *sa,
 		return;
 	}
 	OPENSSL_cleanse(gir, sizeof(gir));
-	ike_kex_free(sa->rk_kex);
-	sa->rk_kex = NULL;
+	ike_kex_free(sa->request.kex);
+	sa->request.kex = NULL;
 	ike_log("%s: CHILD_SA %s rekeyed%s, SPIs 0x%08x in, 0x%08x out",
 		sa->conn_name, ch->cur.name, glen ? " with PFS" : "",
 		next->spi_in, next->spi_out);
 	if (sa->pfs_probe)
 		ike_waiter_say(sa->waiter, "IKE SA %s and CHILD_SA %s established; PFS (%s) confirmed by a rekey",
 			       sa->conn_name, ch->cur.name,
-			       ke_name(sa->rk_group));
+			       ke_name(sa->request.group));
 	if (ch->theirs || ch->their_nonce_len)
 		resolve_collision(d, sa, ch, m);
 	else {
@@ -407,10 +404,9 @@ static void child_rekey_response(struct ike_daemon *d, struct ikesa *sa,
 static void delete_response(struct ike_daemon *d, struct ikesa *sa)
 {
 	struct ikesa_child *ch;
-	struct child_sa *c = ikesa_child_by_spi_in(sa, sa->rk_del_spi, &ch);
+	struct child_sa *c = ikesa_child_by_spi_in(sa, sa->request.del_spi, &ch);
 
-	sa->rk_kind = IKESA_RK_NONE;
-	sa->rk_child = NULL;
+	ikesa_request_end(sa);
 	if (!c)
 		return;
 	if (c == &ch->cur) {
@@ -420,12 +416,12 @@ static void delete_response(struct ike_daemon *d, struct ikesa *sa)
 	ikesa_child_sa_free(d, sa, c == ch->rekey ? &ch->rekey :
 				   c == ch->theirs ? &ch->theirs : &ch->old);
 	ike_debug(d, "%s: CHILD_SA %s: SAs 0x%08x in deleted",
-		  sa->conn_name, ch->cur.name, sa->rk_del_spi);
+		  sa->conn_name, ch->cur.name, sa->request.del_spi);
 }
 
 void ikesa_informational_response(struct ike_daemon *d, struct ikesa *sa)
 {
-	if (sa->rk_kind == IKESA_RK_DELETE)
+	if (sa->request.kind == IKESA_RQ_DELETE)
 		delete_response(d, sa);
 	if (sa->state == IKESA_DELETING)
 		ikesa_set_state(d, sa, IKESA_DEAD);
@@ -474,7 +470,7 @@ static uint16_t rekey_target(struct ikesa *sa,
 		 * (2.8.1): answered as usual, the nonces decide later.
 		 */
 		if (ch->old || ch->theirs ||
-		    (sa->rk_child == ch && sa->rk_kind == IKESA_RK_DELETE))
+		    (sa->request.child == ch && sa->request.kind == IKESA_RQ_DELETE))
 			return IKE_N_TEMPORARY_FAILURE;
 		*slot = ch;
 		return 0;
@@ -559,7 +555,7 @@ static void child_rekey_request(struct ike_daemon *d, struct ikesa *sa,
 	ike_put_nonce(&inner, &(struct ike_bytes){ nr, sizeof(nr) });
 	if (g)
 		ike_put_ke(&inner, &(struct ike_pl_ke){ g, { pub, publen } });
-	collision = sa->rk_kind == IKESA_RK_CHILD && sa->rk_child == ch;
+	collision = sa->request.kind == IKESA_RQ_CHILD && sa->request.child == ch;
 	ike_log("%s: CHILD_SA %s rekeyed by the peer%s, SPIs 0x%08x in, 0x%08x out%s",
 		sa->conn_name, ch->cur.name, g ? " with PFS" : "",
 		next->spi_in, next->spi_out,
@@ -657,25 +653,25 @@ void ikesa_rekey_ike(struct ike_daemon *d, struct ikesa *sa)
 
 	if (sa->state != IKESA_ESTABLISHED)
 		return;
-	if (sa->req.buf || sa->rk_kind) {
+	if (sa->req.buf || sa->request.kind) {
 		sa->rekey_ike_at = ike_now_ms() + REKEY_RETRY_MS;
 		return;
 	}
-	if (ike_spi_new(sa->rk_spi) || ike_nonce_new(sa->rk_ni))
+	if (ike_spi_new(sa->request.spi) || ike_nonce_new(sa->request.ni))
 		return;
-	sa->rk_ni_len = IKE_NONCE_LEN;
-	if (!sa->rk_group ||
+	sa->request.ni_len = IKE_NONCE_LEN;
+	if (!sa->request.group ||
 	    !ikesa_offers_ke(sa->conn->proposals.v, sa->conn->proposals.n,
-		       sa->rk_group))
-		sa->rk_group = ke_of(&sa->prop);
-	n = ike_offer(sa, sa->rk_spi, offer, IKE_MAX_PROPOSALS);
+		       sa->request.group))
+		sa->request.group = ke_of(&sa->prop);
+	n = ike_offer(sa, sa->request.spi, offer, IKE_MAX_PROPOSALS);
 	ike_put_sa(&inner, offer, n);
-	ike_put_nonce(&inner, &(struct ike_bytes){ sa->rk_ni, sa->rk_ni_len });
-	if (ikesa_put_ke(&inner, &sa->rk_kex, sa->rk_group)) {
+	ike_put_nonce(&inner, &(struct ike_bytes){ sa->request.ni, sa->request.ni_len });
+	if (ikesa_put_ke(&inner, &sa->request.kex, sa->request.group)) {
 		ike_buf_free(&inner);
 		return;
 	}
-	sa->rk_kind = IKESA_RK_IKE;
+	ikesa_request_begin(sa, IKESA_RQ_IKE, NULL);
 	ike_debug(d, "%s: rekeying the IKE SA", sa->conn_name);
 	ikesa_send_encrypted(d, sa, IKE_CREATE_CHILD_SA, false, &inner);
 }
@@ -688,7 +684,7 @@ void ikesa_rekey_ike(struct ike_daemon *d, struct ikesa *sa)
 static void ike_rekey_collision(struct ike_daemon *d, struct ikesa *sa,
 				struct ikesa *ours, const struct ike_msg *m)
 {
-	bool lost = collision_lost(sa->rk_ni, sa->rk_ni_len, m->nonce.p,
+	bool lost = collision_lost(sa->request.ni, sa->request.ni_len, m->nonce.p,
 				   m->nonce.len, sa->rk_their_nonce,
 				   sa->rk_their_nonce_len);
 
@@ -720,14 +716,14 @@ static void ike_rekey_answer(struct ike_daemon *d, struct ikesa *sa,
 	ssize_t glen;
 	size_t n;
 
-	sa->rk_kind = IKESA_RK_NONE;
+	ikesa_request_end(sa);
 	if (err && err->type == IKE_N_INVALID_KE_PAYLOAD &&
 	    err->data.len == 2) {
-		sa->rk_group = err->data.p[0] << 8 | err->data.p[1];
+		sa->request.group = err->data.p[0] << 8 | err->data.p[1];
 		ikesa_rekey_ike(d, sa);
 		return;
 	}
-	n = ike_offer(sa, sa->rk_spi, offer, IKE_MAX_PROPOSALS);
+	n = ike_offer(sa, sa->request.spi, offer, IKE_MAX_PROPOSALS);
 	if (err || !ike_msg_has(m, IKE_PL_SA) || m->sa.n_prop != 1 ||
 	    !ike_msg_has(m, IKE_PL_NONCE) ||
 	    m->sa.prop[0].spi_len != IKE_SPI_LEN ||
@@ -744,13 +740,13 @@ static void ike_rekey_answer(struct ike_daemon *d, struct ikesa *sa,
 		sa->rekey_ike_at = ike_now_ms() + REKEY_RETRY_MS * 12;
 		return;
 	}
-	glen = ikesa_shared_secret(sa->rk_kex, ke_of(&chosen), m, gir);
-	ike_kex_free(sa->rk_kex);
-	sa->rk_kex = NULL;
+	glen = ikesa_shared_secret(sa->request.kex, ke_of(&chosen), m, gir);
+	ike_kex_free(sa->request.kex);
+	sa->request.kex = NULL;
 	if (glen <= 0)
 		return;
-	next = successor_sa(d, sa, true, sa->rk_spi, m->sa.prop[0].spi,
-			    &chosen, sa->rk_ni, sa->rk_ni_len, m->nonce.p,
+	next = successor_sa(d, sa, true, sa->request.spi, m->sa.prop[0].spi,
+			    &chosen, sa->request.ni, sa->request.ni_len, m->nonce.p,
 			    m->nonce.len, gir, glen);
 	OPENSSL_cleanse(gir, sizeof(gir));
 	if (!next)
@@ -782,7 +778,7 @@ static void ike_rekey_request(struct ike_daemon *d, struct ikesa *sa,
 	 * collision is in flight; our own IKE SA rekey is a collision
 	 * (2.8.2), answered as usual.
 	 */
-	if ((sa->rk_kind && sa->rk_kind != IKESA_RK_IKE) ||
+	if ((sa->request.kind && sa->request.kind != IKESA_RQ_IKE) ||
 	    sa->rk_their_nonce_len) {
 		ikesa_answer_notify(d, sa, IKE_N_TEMPORARY_FAILURE, NULL, 0);
 		return;
@@ -822,7 +818,7 @@ static void ike_rekey_request(struct ike_daemon *d, struct ikesa *sa,
 	ike_put_sa(&inner, &chosen, 1);
 	ike_put_nonce(&inner, &(struct ike_bytes){ nr, sizeof(nr) });
 	ike_put_ke(&inner, &(struct ike_pl_ke){ g, { pub, publen } });
-	if (sa->rk_kind == IKESA_RK_IKE) {
+	if (sa->request.kind == IKESA_RQ_IKE) {
 		/* the CHILD_SAs wait in the peer's new IKE SA meanwhile */
 		sa->rk_theirs = next;
 		lower_nonce(m->nonce.p, m->nonce.len, nr, sizeof(nr),
@@ -871,11 +867,11 @@ void ikesa_create_child_request(struct ike_daemon *d, struct ikesa *sa,
 void ikesa_create_child_response(struct ike_daemon *d, struct ikesa *sa,
 				 const struct ike_msg *m)
 {
-	if (sa->rk_kind == IKESA_RK_CHILD && sa->rk_child)
+	if (sa->request.kind == IKESA_RQ_CHILD && sa->request.child)
 		child_rekey_response(d, sa, m);
-	else if (sa->rk_kind == IKESA_RK_NEW_CHILD && sa->rk_child)
+	else if (sa->request.kind == IKESA_RQ_NEW_CHILD && sa->request.child)
 		ikesa_new_child_response(d, sa, m);
-	else if (sa->rk_kind == IKESA_RK_IKE)
+	else if (sa->request.kind == IKESA_RQ_IKE)
 		ike_rekey_response(d, sa, m);
 	else
 		rekey_reset(d, sa);	/* what it was about is gone */
@@ -890,8 +886,8 @@ void ikesa_create_child_response(struct ike_daemon *d, struct ikesa *sa,
 static void child_timers(struct ike_daemon *d, struct ikesa *sa,
 			 struct ikesa_child *ch, uint64_t now)
 {
-	bool deleting_old = sa->rk_kind == IKESA_RK_DELETE && ch->old &&
-			    sa->rk_del_spi == ch->old->spi_in;
+	bool deleting_old = sa->request.kind == IKESA_RQ_DELETE && ch->old &&
+			    sa->request.del_spi == ch->old->spi_in;
 
 	if (ch->old_out_deadline && ch->old_out_deadline <= now) {
 		ch->old_out_deadline = 0;
