@@ -17,6 +17,7 @@
 #include "ikesa_int.h"
 #include "initkex.h"
 #include "proposal.h"
+#include "sakeys.h"
 #include "ts.h"
 
 
@@ -54,26 +55,6 @@ static const char *notify_name(uint16_t type, char *buf, size_t size)
 	return buf;
 }
 
-static uint16_t transform_of(const struct ike_proposal *p, uint8_t type)
-{
-	size_t i;
-
-	for (i = 0; i < p->n_tr; i++)
-		if (p->tr[i].type == type)
-			return p->tr[i].id;
-	return 0;
-}
-
-static uint16_t keylen_of(const struct ike_proposal *p, uint8_t type)
-{
-	size_t i;
-
-	for (i = 0; i < p->n_tr; i++)
-		if (p->tr[i].type == type)
-			return p->tr[i].keylen;
-	return 0;
-}
-
 static bool offers_group(const struct ike_proposal_list *l, uint16_t group)
 {
 	size_t i, t;
@@ -101,58 +82,6 @@ const char *ikesa_proposals_text(const struct ike_proposal *v, size_t n,
 }
 
 /* ---- keys ---- */
-
-/*
- * SKEYSEED and the IKE SA's keys (sections 2.14, 2.18): from g^ir, and
- * for a rekeyed IKE SA from the old SA's PRF and SK_d too.
- */
-int ikesa_derive_keys(struct ikesa *sa, const uint8_t *gir, size_t gir_len,
-		      const struct ike_prf_alg *old_prf, const uint8_t *old_sk_d,
-		      char *why, size_t size)
-{
-	uint16_t encr_id = transform_of(&sa->prop, IKE_TR_ENCR);
-	const struct ike_encr_alg *encr =
-		ike_encr_find(encr_id, keylen_of(&sa->prop, IKE_TR_ENCR));
-	const struct ike_integ_alg *integ = NULL;
-	uint8_t skeyseed[IKE_PRF_OUT_MAX];
-	struct ike_kdf_in in = {
-		.ni = sa->ni, .ni_len = sa->ni_len,
-		.nr = sa->nr, .nr_len = sa->nr_len,
-		.gir = gir, .gir_len = gir_len,
-		.spi_i = sa->spi_i, .spi_r = sa->spi_r,
-	};
-	int ret;
-
-	sa->prf = ike_prf_find(transform_of(&sa->prop, IKE_TR_PRF));
-	if (encr && !encr->aead)
-		integ = ike_integ_find(transform_of(&sa->prop, IKE_TR_INTEG));
-	if (!sa->prf || !encr || (!encr->aead && !integ)) {
-		snprintf(why, size, "an algorithm of the chosen proposal is not implemented");
-		return -1;
-	}
-	ret = old_prf ? ike_skeyseed_rekey(old_prf, old_sk_d, &in, skeyseed) :
-			ike_skeyseed(sa->prf, &in, skeyseed);
-	ret = ret || ike_sa_keys_derive(&sa->keys, sa->prf, encr, integ,
-					skeyseed, &in);
-	OPENSSL_cleanse(skeyseed, sizeof(skeyseed));
-	if (ret) {
-		snprintf(why, size, "key derivation failed");
-		return -1;
-	}
-	if (sa->initiator)
-		ret = ike_sk_init(&sa->sk_out, encr, integ, sa->keys.sk_ei,
-				  sa->keys.sk_ai) ||
-		      ike_sk_init(&sa->sk_in, encr, integ, sa->keys.sk_er,
-				  sa->keys.sk_ar);
-	else
-		ret = ike_sk_init(&sa->sk_out, encr, integ, sa->keys.sk_er,
-				  sa->keys.sk_ar) ||
-		      ike_sk_init(&sa->sk_in, encr, integ, sa->keys.sk_ei,
-				  sa->keys.sk_ai);
-	if (ret)
-		snprintf(why, size, "cannot set up the SK payload keys");
-	return ret ? -1 : 0;
-}
 
 static int derive_keys(struct ikesa *sa, const struct ike_pl_ke *peer_ke,
 		       char *why, size_t size)
@@ -529,7 +458,7 @@ void ikesa_init_response(struct ike_daemon *d, struct ikesa *sa,
 	}
 	if (ike_proposal_select(sa->conn->proposals.v, sa->conn->proposals.n,
 				m->sa.prop, 1, 0, &sa->prop, &mm) ||
-	    transform_of(&sa->prop, IKE_TR_KE) != sa->group ||
+	    ike_proposal_id(&sa->prop, IKE_TR_KE, NULL) != sa->group ||
 	    m->ke.group != sa->group) {
 		ikesa_fail(d, sa, "IKE_SA_INIT: the peer chose %s, which is not one we offered",
 			   ike_proposal_format(&m->sa.prop[0], why,
@@ -856,8 +785,8 @@ void ikesa_init_request(struct ike_daemon *d, const struct ike_dgram *dg,
 				  NULL, 0);
 		return;
 	}
-	if (m->ke.group != transform_of(&chosen, IKE_TR_KE)) {
-		uint16_t g = transform_of(&chosen, IKE_TR_KE);
+	if (m->ke.group != ike_proposal_id(&chosen, IKE_TR_KE, NULL)) {
+		uint16_t g = ike_proposal_id(&chosen, IKE_TR_KE, NULL);
 
 		ike_log("%s: IKE_SA_INIT from %s: its key exchange is %s, we chose %s: asking for it (INVALID_KE_PAYLOAD)",
 			conn->name, from,

@@ -28,21 +28,6 @@ int ikesa_child_alloc_spi(struct ike_daemon *d, struct ikesa *sa,
 	return ike_kernel_alloc_spi(&d->kernel, &src, &dst, &c->spi_in);
 }
 
-static uint16_t transform_id(const struct ike_proposal *p, uint8_t type,
-			     uint16_t *keylen)
-{
-	size_t i;
-
-	for (i = 0; i < p->n_tr; i++) {
-		if (p->tr[i].type != type)
-			continue;
-		if (keylen)
-			*keylen = p->tr[i].keylen;
-		return p->tr[i].id;
-	}
-	return 0;
-}
-
 static void put_alg(struct alg_cfg *alg, uint16_t id, const uint8_t *key,
 		    size_t len)
 {
@@ -102,8 +87,8 @@ static void child_sa_of(const struct ikesa *sa, const struct ike_child *cfg,
 {
 	bool initiator_keys = outbound == c->keys_of_initiator;
 	uint16_t keylen = 0;
-	uint16_t encr = transform_id(&c->prop, IKE_TR_ENCR, &keylen);
-	uint16_t integ = transform_id(&c->prop, IKE_TR_INTEG, NULL);
+	uint16_t encr = ike_proposal_id(&c->prop, IKE_TR_ENCR, &keylen);
+	uint16_t integ = ike_proposal_id(&c->prop, IKE_TR_INTEG, NULL);
 
 	memset(k, 0, sizeof(*k));
 	k->set = BIT(KIPSEC_A_SA_SPI) | BIT(KIPSEC_A_SA_PROTO) |
@@ -125,7 +110,7 @@ static void child_sa_of(const struct ikesa *sa, const struct ike_child *cfg,
 	}
 	k->replay_window = cfg && cfg->replay_window ? cfg->replay_window :
 						       DEFAULT_REPLAY;
-	if (transform_id(&c->prop, IKE_TR_ESN, NULL) == IKE_ESN_YES)
+	if (ike_proposal_id(&c->prop, IKE_TR_ESN, NULL) == IKE_ESN_YES)
 		k->flags |= KIPSEC_SA_FLAGS_ESN;
 	k->reqid = c->reqid;
 	if (c->if_id) {
@@ -334,9 +319,9 @@ static int child_keys(const struct ikesa *sa, const struct child_sa *c,
 	const struct ike_encr_alg *encr;
 	uint16_t keylen = 0, encr_id, integ_id;
 
-	encr_id = transform_id(&c->prop, IKE_TR_ENCR, &keylen);
+	encr_id = ike_proposal_id(&c->prop, IKE_TR_ENCR, &keylen);
 	encr = ike_encr_find(encr_id, keylen);
-	integ_id = transform_id(&c->prop, IKE_TR_INTEG, NULL);
+	integ_id = ike_proposal_id(&c->prop, IKE_TR_INTEG, NULL);
 	if (integ_id)
 		integ = ike_integ_find(integ_id);
 	if (!encr || (integ_id && !integ)) {
@@ -360,7 +345,7 @@ static void child_keylog(struct ike_daemon *d, const struct child_sa *c,
 
 	if (!d->keylog_dir)
 		return;
-	transform_id(&c->prop, IKE_TR_ENCR, &keybits);
+	ike_proposal_id(&c->prop, IKE_TR_ENCR, &keybits);
 	ret = ike_keylog_esp(d->keylog_dir, k->src.family, k->src.bytes,
 			     k->dst.bytes, k->spi, k->crypt.id, keybits,
 			     k->crypt.key, k->crypt.key_len,

@@ -298,9 +298,6 @@ const struct ike_pl_notify *ikesa_find_notify(const struct ike_msg *m,
 const struct ike_pl_notify *ikesa_error_notify(const struct ike_msg *m);
 const char *ikesa_proposals_text(const struct ike_proposal *v, size_t n,
 				 char *buf, size_t size);
-int ikesa_derive_keys(struct ikesa *sa, const uint8_t *gir, size_t gir_len,
-		      const struct ike_prf_alg *old_prf, const uint8_t *old_sk_d,
-		      char *why, size_t size);
 
 /* rekey.c */
 uint16_t ikesa_first_ke(const struct ike_proposal *v, size_t n);

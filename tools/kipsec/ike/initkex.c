@@ -16,54 +16,80 @@
 #include "ikesa_int.h"
 #include "initkex.h"
 #include "pool.h"
+#include "sakeys.h"
 
-struct kex_job {
-	struct ike_job job;
-	/*
-	 * In: the fields of the SA that ikesa_derive_keys() reads (the
-	 * proposal, nonces, SPIs); out: those it writes (PRF, keys, SK
-	 * contexts). The SA's own copy is the loop's alone.
-	 */
-	struct ikesa shadow;
-	uint8_t ke[IKE_KE_MAX];
+/* Copies of what the key exchange needs: the SA itself is the loop's. */
+struct kex_job_in {
+	uint16_t group;
+	uint8_t ke[IKE_KE_MAX];		/* the peer's */
 	size_t ke_len;
-	struct ike_kex *kex;		/* out: our key pair */
+	struct ike_proposal prop;
+	bool initiator;
+	uint8_t spi_i[IKE_SPI_LEN], spi_r[IKE_SPI_LEN];
+	uint8_t ni[IKE_NONCE_MAX], nr[IKE_NONCE_MAX];
+	size_t ni_len, nr_len;
+};
+
+struct kex_job_out {
+	struct ike_kex *kex;		/* our key pair */
+	struct ikesa_keys_out keys;
 	bool failed;
-	bool queued;			/* done() runs from the loop, not submit */
 	char why[256];
 };
 
-static void kex_run(struct ike_job *job)
+struct kex_job {
+	struct ike_job job;
+	struct kex_job_in in;
+	struct kex_job_out out;
+	bool queued;			/* done() runs from the loop, not submit */
+};
+
+static void kex_compute(const struct kex_job_in *in, struct kex_job_out *out)
 {
-	struct kex_job *j = (struct kex_job *)job;
+	struct ikesa_keys_in keys_in = {
+		.prop = &in->prop,
+		.initiator = in->initiator,
+		.kdf = {
+			.ni = in->ni, .ni_len = in->ni_len,
+			.nr = in->nr, .nr_len = in->nr_len,
+			.spi_i = in->spi_i, .spi_r = in->spi_r,
+		},
+	};
 	uint8_t gir[IKE_KE_MAX];
 	ssize_t n;
 
-	j->kex = ike_kex_new(j->shadow.group);
-	if (!j->kex) {
-		j->failed = true;
-		snprintf(j->why, sizeof(j->why), "cannot generate our key exchange value");
+	out->kex = ike_kex_new(in->group);
+	if (!out->kex) {
+		out->failed = true;
+		snprintf(out->why, sizeof(out->why), "cannot generate our key exchange value");
 		return;
 	}
-	n = ike_kex_shared(j->kex, j->ke, j->ke_len, gir, sizeof(gir));
+	n = ike_kex_shared(out->kex, in->ke, in->ke_len, gir, sizeof(gir));
 	if (n < 0) {
-		j->failed = true;
-		snprintf(j->why, sizeof(j->why),
+		out->failed = true;
+		snprintf(out->why, sizeof(out->why),
 			 "the peer's key exchange value is invalid: %s",
 			 ike_crypto_strerror(n));
 		return;
 	}
-	j->failed = ikesa_derive_keys(&j->shadow, gir, n, NULL, NULL, j->why,
-				      sizeof(j->why)) != 0;
+	keys_in.kdf.gir = gir;
+	keys_in.kdf.gir_len = n;
+	out->failed = ikesa_keys_derive(&keys_in, &out->keys, out->why,
+					sizeof(out->why)) != 0;
 	OPENSSL_cleanse(gir, sizeof(gir));
+}
+
+static void kex_run(struct ike_job *job)
+{
+	struct kex_job *j = (struct kex_job *)job;
+
+	kex_compute(&j->in, &j->out);
 }
 
 static void kex_free(struct kex_job *j)
 {
-	ike_kex_free(j->kex);
-	ike_sa_keys_clear(&j->shadow.keys);
-	ike_sk_clear(&j->shadow.sk_out);
-	ike_sk_clear(&j->shadow.sk_in);
+	ike_kex_free(j->out.kex);
+	ikesa_keys_clear(&j->out.keys);
 	OPENSSL_cleanse(j, sizeof(*j));
 	free(j);
 }
@@ -74,21 +100,18 @@ static void kex_done(struct ike_daemon *d, struct ike_job *job, bool cancel)
 	struct ikesa *sa = NULL;
 
 	if (!cancel)
-		sa = ikesa_find_responder(d, j->shadow.spi_i, j->shadow.spi_r);
+		sa = ikesa_find_responder(d, j->in.spi_i, j->in.spi_r);
 	/* still half-open and waiting for us (a timeout may have come first) */
 	if (!sa || sa->state != IKESA_HALF_OPEN || sa->kex || sa->last_resp) {
 		kex_free(j);
 		return;
 	}
-	if (!j->failed) {
-		sa->kex = j->kex;
-		j->kex = NULL;
-		sa->prf = j->shadow.prf;
-		sa->keys = j->shadow.keys;
-		sa->sk_out = j->shadow.sk_out;
-		sa->sk_in = j->shadow.sk_in;
+	if (!j->out.failed) {
+		sa->kex = j->out.kex;
+		j->out.kex = NULL;
+		ikesa_keys_take(sa, &j->out.keys);
 	}
-	ikesa_init_keyed(d, sa, j->failed ? j->why : NULL);
+	ikesa_init_keyed(d, sa, j->out.failed ? j->out.why : NULL);
 	/* the datagram's event frees it otherwise (ikesa_input) */
 	if (j->queued)
 		ikesa_reap_sa(d, sa);
@@ -100,7 +123,7 @@ void ikesa_init_kex(struct ike_daemon *d, struct ikesa *sa,
 {
 	struct kex_job *j = calloc(1, sizeof(*j));
 
-	if (!j || ke->data.len > sizeof(j->ke)) {
+	if (!j || ke->data.len > sizeof(j->in.ke)) {
 		free(j);
 		ikesa_init_keyed(d, sa, !j ? "out of memory" :
 			"the peer's key exchange value is too long");
@@ -108,17 +131,17 @@ void ikesa_init_kex(struct ike_daemon *d, struct ikesa *sa,
 	}
 	j->job.run = kex_run;
 	j->job.done = kex_done;
-	j->shadow.initiator = sa->initiator;
-	j->shadow.group = sa->group;
-	j->shadow.prop = sa->prop;
-	memcpy(j->shadow.spi_i, sa->spi_i, IKE_SPI_LEN);
-	memcpy(j->shadow.spi_r, sa->spi_r, IKE_SPI_LEN);
-	memcpy(j->shadow.ni, sa->ni, sa->ni_len);
-	j->shadow.ni_len = sa->ni_len;
-	memcpy(j->shadow.nr, sa->nr, sa->nr_len);
-	j->shadow.nr_len = sa->nr_len;
-	memcpy(j->ke, ke->data.p, ke->data.len);
-	j->ke_len = ke->data.len;
+	j->in.initiator = sa->initiator;
+	j->in.group = sa->group;
+	j->in.prop = sa->prop;
+	memcpy(j->in.spi_i, sa->spi_i, IKE_SPI_LEN);
+	memcpy(j->in.spi_r, sa->spi_r, IKE_SPI_LEN);
+	memcpy(j->in.ni, sa->ni, sa->ni_len);
+	j->in.ni_len = sa->ni_len;
+	memcpy(j->in.nr, sa->nr, sa->nr_len);
+	j->in.nr_len = sa->nr_len;
+	memcpy(j->in.ke, ke->data.p, ke->data.len);
+	j->in.ke_len = ke->data.len;
 	j->queued = ike_pool_fd(d->pool) >= 0;
 	ike_pool_submit(d, d->pool, &j->job);
 }

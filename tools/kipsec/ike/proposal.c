@@ -108,6 +108,21 @@ static const char *const type_words[] = {
 	[IKE_TR_ESN] = "extended sequence numbers",
 };
 
+uint16_t ike_proposal_id(const struct ike_proposal *p, uint8_t type,
+			 uint16_t *keylen)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_tr; i++) {
+		if (p->tr[i].type != type)
+			continue;
+		if (keylen)
+			*keylen = p->tr[i].keylen;
+		return p->tr[i].id;
+	}
+	return 0;
+}
+
 bool ike_encr_is_aead(uint16_t id)
 {
 	switch (id) {

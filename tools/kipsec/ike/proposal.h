@@ -60,6 +60,13 @@ void ike_proposal_list_free(struct ike_proposal_list *list);
 /* Combined-mode ciphers: no integrity transform goes with them. */
 bool ike_encr_is_aead(uint16_t id);
 
+/*
+ * The ID of p's first transform of type (0 without one), and its key
+ * length in bits into *keylen unless keylen is NULL.
+ */
+uint16_t ike_proposal_id(const struct ike_proposal *p, uint8_t type,
+			 uint16_t *keylen);
+
 /* "ENCR_AES_GCM_16_256" style: ike_transform_name(), then _KEYLEN. */
 const char *ike_transform_format(const struct ike_transform *tr,
 				 char *buf, size_t size);

@@ -19,6 +19,7 @@
 #include "conf.h"
 #include "ikesa_int.h"
 #include "proposal.h"
+#include "sakeys.h"
 
 #define REKEY_RETRY_MS		5000
 #define OLD_OUT_GRACE_MS	10000
