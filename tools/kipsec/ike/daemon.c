@@ -28,281 +28,10 @@
 #include "ikesa.h"
 #include "pool.h"
 
-#define NON_ESP_MARKER_LEN	4
 #define CTL_LINE_MAX		256
 
 /* What each epoll event is, in its data.u64: kind << 8 | index. */
 enum ev_kind { EV_UDP, EV_KERNEL, EV_CTL, EV_SIGNAL, EV_POOL };
-
-struct ike_waiter {
-	int fd;
-};
-
-uint64_t ike_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void vlog(const char *fmt, va_list ap)
-{
-	fputs("kipsec-ike: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
-void ike_log(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vlog(fmt, ap);
-	va_end(ap);
-}
-
-void ike_debug(const struct ike_daemon *d, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!d->debug)
-		return;
-	va_start(ap, fmt);
-	vlog(fmt, ap);
-	va_end(ap);
-}
-
-/* ---- control clients ---- */
-
-void ike_waiter_say(struct ike_waiter *w, const char *fmt, ...)
-{
-	char line[1024];
-	va_list ap;
-	int n;
-
-	if (!w)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n > sizeof(line) - 2)
-		n = sizeof(line) - 2;
-	line[n++] = '\n';
-	/* a client that went away only loses its answer */
-	send(w->fd, line, n, MSG_NOSIGNAL);
-}
-
-void ike_waiter_done(struct ike_waiter *w, int status)
-{
-	char line[16];
-	int n;
-
-	if (!w)
-		return;
-	n = snprintf(line, sizeof(line), "= %d\n", status);
-	send(w->fd, line, n, MSG_NOSIGNAL);
-	close(w->fd);
-	free(w);
-}
-
-/* ---- UDP ---- */
-
-static uint16_t port_of(int port_idx)
-{
-	return port_idx == IKE_P500 ? IKE_PORT : IKE_NATT_PORT;
-}
-
-static int udp_open(int af, uint16_t port)
-{
-	int fd = socket(af, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	struct sockaddr_storage ss = { 0 };
-	socklen_t len;
-	int one = 1;
-
-	if (fd < 0)
-		return -1;
-	if (af == AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(port);
-		len = sizeof(*sin);
-		if (setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)))
-			goto err;
-	} else {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(port);
-		len = sizeof(*sin6);
-		if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
-			       sizeof(one)) ||
-		    setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one,
-			       sizeof(one)))
-			goto err;
-	}
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-	    bind(fd, (struct sockaddr *)&ss, len))
-		goto err;
-	return fd;
-err:
-	close(fd);
-	return -1;
-}
-
-/* The address the datagram was sent to, from its IP_PKTINFO. */
-static void dgram_local(struct msghdr *mh, int af, uint16_t port,
-			struct sockaddr_storage *local)
-{
-	struct cmsghdr *c;
-
-	memset(local, 0, sizeof(*local));
-	for (c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
-		if (af == AF_INET && c->cmsg_level == IPPROTO_IP &&
-		    c->cmsg_type == IP_PKTINFO) {
-			struct in_pktinfo *pi = (void *)CMSG_DATA(c);
-			struct sockaddr_in *sin = (struct sockaddr_in *)local;
-
-			sin->sin_family = AF_INET;
-			sin->sin_port = htons(port);
-			sin->sin_addr = pi->ipi_addr;
-		} else if (af == AF_INET6 && c->cmsg_level == IPPROTO_IPV6 &&
-			   c->cmsg_type == IPV6_PKTINFO) {
-			struct in6_pktinfo *pi = (void *)CMSG_DATA(c);
-			struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)local;
-
-			sin6->sin6_family = AF_INET6;
-			sin6->sin6_port = htons(port);
-			sin6->sin6_addr = pi->ipi6_addr;
-		}
-	}
-}
-
-static void udp_read(struct ike_daemon *d, int af_idx, int port_idx)
-{
-	uint8_t buf[IKE_MSG_MAX];
-	char cbuf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
-	int af = af_idx == IKE_AF4 ? AF_INET : AF_INET6;
-	struct ike_dgram dg = { .natt = port_idx == IKE_P4500 };
-	struct iovec iov = { buf, sizeof(buf) };
-	struct msghdr mh = {
-		.msg_name = &dg.remote,
-		.msg_namelen = sizeof(dg.remote),
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = cbuf,
-		.msg_controllen = sizeof(cbuf),
-	};
-	ssize_t n;
-
-	for (;;) {
-		mh.msg_namelen = sizeof(dg.remote);
-		mh.msg_controllen = sizeof(cbuf);
-		n = recvmsg(d->udp[af_idx][port_idx], &mh, 0);
-		if (n < 0)
-			return;		/* EAGAIN: all read */
-		dgram_local(&mh, af, port_of(port_idx), &dg.local);
-		dg.p = buf;
-		dg.len = n;
-		if (dg.natt) {
-			/*
-			 * The module takes ESP and keepalives off this
-			 * socket; IKE comes behind four zero bytes.
-			 */
-			if (n < NON_ESP_MARKER_LEN || memcmp(buf, "\0\0\0\0", 4))
-				continue;
-			dg.p += NON_ESP_MARKER_LEN;
-			dg.len -= NON_ESP_MARKER_LEN;
-		}
-		ikesa_input(d, &dg);
-	}
-}
-
-static int udp_send(struct ike_daemon *d,
-		    const struct sockaddr_storage *local,
-		    const struct sockaddr_storage *remote, bool marker,
-		    const uint8_t *p, size_t len)
-{
-	char cbuf[CMSG_SPACE(sizeof(struct in6_pktinfo))] = { 0 };
-	int af_idx = remote->ss_family == AF_INET ? IKE_AF4 : IKE_AF6;
-	uint16_t lport = ntohs(((const struct sockaddr_in *)local)->sin_port);
-	int port_idx = lport == IKE_NATT_PORT ? IKE_P4500 : IKE_P500;
-	static const uint8_t zeros[NON_ESP_MARKER_LEN];
-	struct iovec iov[2] = {
-		{ (void *)zeros, sizeof(zeros) },
-		{ (void *)p, len },
-	};
-	struct msghdr mh = {
-		.msg_name = (void *)remote,
-		.msg_namelen = af_idx == IKE_AF4 ? sizeof(struct sockaddr_in) :
-						   sizeof(struct sockaddr_in6),
-		.msg_iov = marker ? iov : iov + 1,
-		.msg_iovlen = marker ? 2 : 1,
-		.msg_control = cbuf,
-	};
-	struct cmsghdr *c;
-	int fd = d->udp[af_idx][port_idx];
-
-	if (fd < 0) {
-		ike_log("cannot send: no %s socket on port %u",
-			af_idx == IKE_AF4 ? "IPv4" : "IPv6", port_of(port_idx));
-		return -1;
-	}
-	/* from the address the peer knows us by */
-	if (af_idx == IKE_AF4) {
-		struct in_pktinfo pi = {
-			.ipi_spec_dst =
-				((const struct sockaddr_in *)local)->sin_addr,
-		};
-
-		mh.msg_controllen = CMSG_SPACE(sizeof(pi));
-		c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = IPPROTO_IP;
-		c->cmsg_type = IP_PKTINFO;
-		c->cmsg_len = CMSG_LEN(sizeof(pi));
-		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
-	} else {
-		struct in6_pktinfo pi = {
-			.ipi6_addr =
-				((const struct sockaddr_in6 *)local)->sin6_addr,
-		};
-
-		mh.msg_controllen = CMSG_SPACE(sizeof(pi));
-		c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = IPPROTO_IPV6;
-		c->cmsg_type = IPV6_PKTINFO;
-		c->cmsg_len = CMSG_LEN(sizeof(pi));
-		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
-	}
-	if (sendmsg(fd, &mh, 0) < 0) {
-		ike_log("send: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-int ike_send(struct ike_daemon *d, const struct sockaddr_storage *local,
-	     const struct sockaddr_storage *remote, const uint8_t *p,
-	     size_t len)
-{
-	/* the non-ESP marker only on port 4500 (RFC 3948 section 2.2) */
-	bool natt = ntohs(((const struct sockaddr_in *)local)->sin_port) ==
-		    IKE_NATT_PORT;
-
-	return udp_send(d, local, remote, natt, p, len);
-}
-
-int ike_send_keepalive(struct ike_daemon *d,
-		       const struct sockaddr_storage *local,
-		       const struct sockaddr_storage *remote)
-{
-	static const uint8_t keepalive = 0xff;	/* RFC 3948 section 2.3 */
-
-	return udp_send(d, local, remote, false, &keepalive, 1);
-}
 
 static int epoll_watch(struct ike_daemon *d, int fd, enum ev_kind kind,
 		       unsigned int idx)
@@ -327,12 +56,12 @@ static int udp_setup(struct ike_daemon *d)
 	for (a = 0; a < IKE_NAF; a++) {
 		af = a == IKE_AF4 ? AF_INET : AF_INET6;
 		for (p = 0; p < IKE_NPORT; p++) {
-			d->udp[a][p] = udp_open(af, port_of(p));
+			d->udp[a][p] = ike_udp_open(af, ike_port_of(p));
 			if (d->udp[a][p] < 0) {
 				if (errno != EAFNOSUPPORT && errno != EADDRNOTAVAIL)
 					ike_log("UDP %s port %u: %s",
 						a == IKE_AF4 ? "IPv4" : "IPv6",
-						port_of(p), strerror(errno));
+						ike_port_of(p), strerror(errno));
 				continue;
 			}
 			if (epoll_watch(d, d->udp[a][p], EV_UDP, a << 1 | p))
@@ -411,7 +140,7 @@ static void ctl_status(struct ike_daemon *d, struct ike_waiter *w, bool json)
 	}
 	ikesa_status(d, f, json);
 	fclose(f);
-	send(w->fd, text, len, MSG_NOSIGNAL);
+	ike_waiter_write(w, text, len);
 	free(text);
 	ike_waiter_done(w, 0);
 }
@@ -426,12 +155,11 @@ static void ctl_accept(struct ike_daemon *d)
 	fd = accept4(d->ctl, NULL, NULL, SOCK_CLOEXEC);
 	if (fd < 0)
 		return;
-	w = calloc(1, sizeof(*w));
+	w = ike_waiter_new(fd);
 	if (!w) {
 		close(fd);
 		return;
 	}
-	w->fd = fd;
 	if (!ctl_read_line(fd, line, sizeof(line))) {
 		ike_waiter_done(w, 2);
 		return;
@@ -598,6 +326,16 @@ static bool on_signal(struct ike_daemon *d, int sfd)
 		reload(d, NULL);
 	}
 	return true;
+}
+
+/* Every IKE datagram waiting on one socket, to the IKE SAs. */
+static void udp_read(struct ike_daemon *d, int af_idx, int port_idx)
+{
+	uint8_t buf[IKE_MSG_MAX];
+	struct ike_dgram dg;
+
+	while (ike_udp_recv(d, af_idx, port_idx, &dg, buf, sizeof(buf)))
+		ikesa_input(d, &dg);
 }
 
 static void on_kernel_event(const struct ike_kernel_event *ev, void *data)

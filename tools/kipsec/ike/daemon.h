@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The IKE daemon's core (`kipsec ike`): its sockets, its clock, its log
- * and its control clients. The IKE SAs (ikesa.c) live on top of it.
+ * The IKE daemon (`kipsec ike`): its state, shared by every part; the
+ * event loop that drives them (daemon.c). Its clock and log (log.h), UDP
+ * sockets (net.h) and control clients (waiter.h) are below it.
  */
 #ifndef KIPSEC_IKE_DAEMON_H
 #define KIPSEC_IKE_DAEMON_H
@@ -13,6 +14,9 @@
 #include <sys/socket.h>
 
 #include "kernel.h"
+#include "log.h"
+#include "net.h"
+#include "waiter.h"
 
 #define IKE_CONTROL_DEFAULT	"/run/kipsec/ike.sock"
 #define IKE_CONFIG_DEFAULT	"/etc/kipsec/kipsec.conf"
@@ -53,36 +57,5 @@ struct ike_dgram {
 	size_t len;
 };
 
-/* Milliseconds of a monotonic clock. */
-uint64_t ike_now_ms(void);
-
-/*
- * Send from local (address and port) to remote; on port 4500 with the
- * non-ESP marker. 0, or -1 (logged).
- */
-int ike_send(struct ike_daemon *d, const struct sockaddr_storage *local,
-	     const struct sockaddr_storage *remote, const uint8_t *p,
-	     size_t len);
-
-/* A NAT keepalive on port 4500: one 0xff byte, no marker. */
-int ike_send_keepalive(struct ike_daemon *d,
-		       const struct sockaddr_storage *local,
-		       const struct sockaddr_storage *remote);
-
-__attribute__((format(printf, 1, 2)))
-void ike_log(const char *fmt, ...);
-__attribute__((format(printf, 2, 3)))
-void ike_debug(const struct ike_daemon *d, const char *fmt, ...);
-
-/*
- * A control client waiting for an answer ("up" waits for the IKE SA).
- * Lines go to the client as they come; done() sends the exit status and
- * frees the waiter. A client that went away is not an error.
- */
-struct ike_waiter;
-
-__attribute__((format(printf, 2, 3)))
-void ike_waiter_say(struct ike_waiter *w, const char *fmt, ...);
-void ike_waiter_done(struct ike_waiter *w, int status);
 
 #endif /* KIPSEC_IKE_DAEMON_H */

@@ -5,9 +5,8 @@
  */
 #include "state.h"
 
-#include "daemon.h"
-#include "ike.h"
 #include "ikesa_int.h"
+#include "log.h"
 
 #define TO(s) (1u << (s))
 
