@@ -197,78 +197,11 @@ static void peer_hash_algorithms(struct ikesa *sa, const struct ike_msg *m)
 
 /* ---- the initiator ---- */
 
-static int local_for(const struct sockaddr_storage *remote,
-		     struct sockaddr_storage *local)
-{
-	socklen_t len = sizeof(*local);
-	int fd = socket(remote->ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	int ret;
-
-	if (fd < 0)
-		return -1;
-	/* connect() on UDP sends nothing: it asks the routing table */
-	ret = connect(fd, (const struct sockaddr *)remote,
-		      remote->ss_family == AF_INET ?
-		      sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6)) ||
-	      getsockname(fd, (struct sockaddr *)local, &len);
-	close(fd);
-	return ret ? -1 : 0;
-}
-
-static void addr_to_ss(const struct addr *a, uint16_t port,
-		       struct sockaddr_storage *ss)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (a->family == AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-
-		sin->sin_family = AF_INET;
-		memcpy(&sin->sin_addr, a->bytes, 4);
-	} else {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-
-		sin6->sin6_family = AF_INET6;
-		memcpy(&sin6->sin6_addr, a->bytes, 16);
-	}
-	ss_set_port(ss, port);
-}
-
-static bool single_host(const struct ike_conf_hosts *h)
-{
-	return h->n && h->v[0].lo.family &&
-	       !memcmp(&h->v[0].lo, &h->v[0].hi, sizeof(h->v[0].lo));
-}
-
-/*
- * Where IKE goes for connection c: remote_addrs (one address), and
- * local_addrs or else what the routing table picks for the remote.
- */
-int ikesa_conn_addresses(const struct ike_conn *c,
-			 struct sockaddr_storage *local,
-			 struct sockaddr_storage *remote, char *why,
-			 size_t size)
-{
-	if (!single_host(&c->remote_addrs)) {
-		snprintf(why, size, "remote_addrs names no single address to send to");
-		return -1;
-	}
-	addr_to_ss(&c->remote_addrs.v[0].lo,
-		   c->remote_port ? c->remote_port : IKE_PORT, remote);
-	if (single_host(&c->local_addrs))
-		addr_to_ss(&c->local_addrs.v[0].lo, IKE_PORT, local);
-	else if (local_for(remote, local)) {
-		snprintf(why, size, "no route to the remote address");
-		return -1;
-	}
-	ss_set_port(local, IKE_PORT);
-	return 0;
-}
-
 static int choose_addresses(struct ikesa *sa, char *why, size_t size)
 {
 	char text[128];
 
-	if (!ikesa_conn_addresses(sa->conn, &sa->local, &sa->remote, text,
+	if (!ike_conn_addresses(sa->conn, &sa->local, &sa->remote, text,
 				  sizeof(text)))
 		return 0;
 	snprintf(why, size, "cannot initiate: %s", text);

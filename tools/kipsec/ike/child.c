@@ -691,7 +691,7 @@ int ikesa_trap_install(struct ike_daemon *d, const struct ike_conn *conn,
 		  KIPSEC_MODE_TRANSPORT : KIPSEC_MODE_TUNNEL;
 	if (link_id(d, conn, &ps.if_id))
 		goto err;
-	if (ikesa_conn_addresses(conn, &ps.local, &ps.remote, d->kernel.err,
+	if (ike_conn_addresses(conn, &ps.local, &ps.remote, d->kernel.err,
 				 sizeof(d->kernel.err)))
 		goto err;
 	ss_to_addr(&ps.local, &la);
@@ -749,4 +749,21 @@ void ikesa_trap_remove_all(struct ike_daemon *d)
 		del_policies(d, t->policy_ids, &t->n_pol);
 		free(t);
 	}
+}
+
+/*
+ * *next takes over from the pair in use: it gets the policies, and the
+ * pair in use becomes the predecessor, to be deleted.
+ */
+void ikesa_child_promote(struct ikesa_child *ch, struct child_sa **next)
+{
+	struct child_sa prev = ch->cur;
+
+	ch->cur = **next;
+	ch->cur.n_pol = prev.n_pol;
+	memcpy(ch->cur.policy_ids, prev.policy_ids, sizeof(prev.policy_ids));
+	prev.n_pol = 0;
+	**next = prev;
+	ch->old = *next;
+	*next = NULL;
 }

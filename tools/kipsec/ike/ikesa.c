@@ -436,41 +436,6 @@ void ikesa_note_ok(struct ike_daemon *d, const char *conn)
 		n->last_error[0] = '\0';
 }
 
-/* ---- addresses ---- */
-
-void ss_to_addr(const struct sockaddr_storage *ss, struct addr *a)
-{
-	memset(a, 0, sizeof(*a));
-	a->family = ss->ss_family;
-	if (ss->ss_family == AF_INET)
-		memcpy(a->bytes, &((const struct sockaddr_in *)ss)->sin_addr, 4);
-	else
-		memcpy(a->bytes, &((const struct sockaddr_in6 *)ss)->sin6_addr,
-		       16);
-}
-
-uint16_t ss_port(const struct sockaddr_storage *ss)
-{
-	return ntohs(((const struct sockaddr_in *)ss)->sin_port);
-}
-
-void ss_set_port(struct sockaddr_storage *ss, uint16_t port)
-{
-	((struct sockaddr_in *)ss)->sin_port = htons(port);
-}
-
-const char *ss_format(const struct sockaddr_storage *ss, char *buf,
-		      size_t size)
-{
-	struct addr a;
-	char s[ADDR_STRLEN];
-
-	ss_to_addr(ss, &a);
-	snprintf(buf, size, "%s[%u]", format_addr(&a, s, sizeof(s)),
-		 ss_port(ss));
-	return buf;
-}
-
 /* ---- sending: requests are kept for retransmission, responses too ---- */
 
 static void header_of(const struct ikesa *sa, uint8_t exchange, bool response,

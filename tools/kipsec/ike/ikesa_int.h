@@ -10,6 +10,7 @@
 #include "crypto.h"
 #include "ikesa.h"
 #include "msg.h"
+#include "sockaddr.h"
 #include "state.h"
 
 struct ike_ts_cfgs;
@@ -215,17 +216,8 @@ void ikesa_request_begin(struct ikesa *sa, enum ikesa_request_kind kind,
 void ikesa_request_end(struct ikesa *sa);
 void ikesa_keylog(struct ike_daemon *d, const struct ikesa *sa);
 uint64_t ikesa_earliest(uint64_t a, uint64_t b);
-void ss_to_addr(const struct sockaddr_storage *ss, struct addr *a);
-uint16_t ss_port(const struct sockaddr_storage *ss);
-void ss_set_port(struct sockaddr_storage *ss, uint16_t port);
-const char *ss_format(const struct sockaddr_storage *ss, char *buf,
-		      size_t size);
 
 /* auth.c */
-int ikesa_conn_addresses(const struct ike_conn *c,
-			 struct sockaddr_storage *local,
-			 struct sockaddr_storage *remote, char *why,
-			 size_t size);
 void ikesa_send_init(struct ike_daemon *d, struct ikesa *sa);
 void ikesa_initiate(struct ike_daemon *d, const struct ike_conn *conn,
 		    const struct ike_child *child, struct ike_waiter *w);
@@ -242,6 +234,7 @@ void ikesa_auth_response(struct ike_daemon *d, struct ikesa *sa,
 			 const struct ike_dgram *dg, const struct ike_msg *m);
 
 /* child.c */
+void ikesa_child_promote(struct ikesa_child *ch, struct child_sa **next);
 int ikesa_child_alloc_spi(struct ike_daemon *d, struct ikesa *sa,
 			  struct child_sa *c);
 int ikesa_child_add_sas(struct ike_daemon *d, struct ikesa *sa,
@@ -312,7 +305,6 @@ void ikesa_rekey_ike(struct ike_daemon *d, struct ikesa *sa);
 void ikesa_informational_response(struct ike_daemon *d, struct ikesa *sa);
 uint64_t ikesa_rekey_timers(struct ike_daemon *d, struct ikesa *sa,
 			    uint64_t now);
-void ikesa_child_promote(struct ikesa_child *ch, struct child_sa **next);
 void ikesa_child_send_delete(struct ike_daemon *d, struct ikesa *sa,
 			     struct ikesa_child *ch, uint32_t spi);
 void ikesa_answer_notify(struct ike_daemon *d, struct ikesa *sa,

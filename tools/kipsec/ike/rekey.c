@@ -88,23 +88,6 @@ static void rekey_reset(struct ike_daemon *d, struct ikesa *sa)
 	ikesa_request_end(sa);
 }
 
-/*
- * *next takes over from the pair in use: it gets the policies, and the
- * pair in use becomes the predecessor, to be deleted.
- */
-void ikesa_child_promote(struct ikesa_child *ch, struct child_sa **next)
-{
-	struct child_sa prev = ch->cur;
-
-	ch->cur = **next;
-	ch->cur.n_pol = prev.n_pol;
-	memcpy(ch->cur.policy_ids, prev.policy_ids, sizeof(prev.policy_ids));
-	prev.n_pol = 0;
-	**next = prev;
-	ch->old = *next;
-	*next = NULL;
-}
-
 /* An INFORMATIONAL request deleting the CHILD_SA whose inbound SPI is spi. */
 void ikesa_child_send_delete(struct ike_daemon *d, struct ikesa *sa,
 			     struct ikesa_child *ch, uint32_t spi)
