@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * IKE SAs (RFC 7296): the table, message IDs and retransmission, the
- * SK payload, and the INFORMATIONAL exchange. The IKE_SA_INIT and
- * IKE_AUTH exchanges are in auth.c, CHILD_SAs in the kernel in child.c.
+ * IKE SAs (RFC 7296): the table and its SPI index, creating, finding and
+ * freeing an SA, its failures and notes. Messages are exchange.c's; the
+ * IKE_SA_INIT and IKE_AUTH exchanges auth.c's, CHILD_SAs in the kernel
+ * child.c's; dispatch.c hands each datagram and timer to them.
  *
  * Every failure ends in one log line that says which exchange failed,
  * which side refused and what differs; the same text is what `kipsec
@@ -18,8 +19,6 @@
 #include "ikesa_int.h"
 #include "initkex.h"
 #include "keylog.h"
-
-#define HALF_OPEN_MS		30000
 
 struct ikesa_table *ikesa_table_new(void)
 {
@@ -319,13 +318,7 @@ struct ikesa *ikesa_new(struct ike_daemon *d, const struct ike_conn *conn,
 	return sa;
 }
 
-static void pending_clear(struct ikesa_pending *p)
-{
-	free(p->buf);
-	memset(p, 0, sizeof(*p));
-}
-
-static void ikesa_free(struct ike_daemon *d, struct ikesa *sa)
+void ikesa_free(struct ike_daemon *d, struct ikesa *sa)
 {
 	struct ikesa **pp, *o;
 
@@ -344,7 +337,7 @@ static void ikesa_free(struct ike_daemon *d, struct ikesa *sa)
 	if (sa->waiter)
 		ike_waiter_done(sa->waiter, sa->state == IKESA_ESTABLISHED ?
 					    0 : 1);
-	pending_clear(&sa->req);
+	ikesa_pending_clear(&sa->req);
 	free(sa->last_resp);
 	free(sa->msg_i);
 	free(sa->msg_r);
@@ -436,132 +429,7 @@ void ikesa_note_ok(struct ike_daemon *d, const char *conn)
 		n->last_error[0] = '\0';
 }
 
-/* ---- sending: requests are kept for retransmission, responses too ---- */
-
-static void header_of(const struct ikesa *sa, uint8_t exchange, bool response,
-		      uint32_t id, struct ike_hdr *h)
-{
-	memset(h, 0, sizeof(*h));
-	memcpy(h->ispi, sa->spi_i, IKE_SPI_LEN);
-	memcpy(h->rspi, sa->spi_r, IKE_SPI_LEN);
-	h->exchange = exchange;
-	h->flags = (sa->initiator ? IKE_FLAG_INITIATOR : 0) |
-		   (response ? IKE_FLAG_RESPONSE : 0);
-	h->msg_id = id;
-}
-
-/*
- * A whole message: an unprotected one when inner is NULL (plain holds
- * the payloads already), else the SK payload around inner's chain.
- * Returns the finished buffer, or an empty one if memory ran out.
- */
-static struct ike_buf build(struct ikesa *sa, uint8_t exchange, bool response,
-			    uint32_t id, struct ike_buf *inner)
-{
-	struct ike_buf out = { 0 };
-	struct ike_hdr h;
-	size_t off, body;
-	ssize_t n;
-
-	header_of(sa, exchange, response, id, &h);
-	ike_msg_start(&out, &h);
-	body = ike_sk_len(&sa->sk_out, inner->len);
-	off = ike_put_sk(&out, inner->first, body);
-	if (ike_msg_finish(&out))
-		goto fail;
-	n = ike_sk_encrypt(&sa->sk_out, out.p, off + IKE_PL_HDR_LEN,
-			   inner->p, inner->len, out.p + off + IKE_PL_HDR_LEN,
-			   body);
-	if (n != (ssize_t)body)
-		goto fail;
-	return out;
-fail:
-	ike_buf_free(&out);
-	return out;
-}
-
-static void transmit(struct ike_daemon *d, struct ikesa *sa,
-		     const uint8_t *p, size_t len)
-{
-	ike_send(d, &sa->local, &sa->remote, p, len);
-}
-
-/* Takes buf: sends it now and again until the response comes. */
-void ikesa_send_request(struct ike_daemon *d, struct ikesa *sa,
-			struct ike_buf *buf, uint8_t exchange)
-{
-	pending_clear(&sa->req);
-	sa->req.buf = buf->p;
-	sa->req.len = buf->len;
-	sa->req.id = sa->next_id++;
-	sa->req.exchange = exchange;
-	sa->req.tries = 0;
-	sa->req.next_at = ike_now_ms() + d->retransmit_ms;
-	buf->p = NULL;
-	transmit(d, sa, sa->req.buf, sa->req.len);
-}
-
-/* Takes buf: the response to the peer's current request. */
-void ikesa_send_response(struct ike_daemon *d, struct ikesa *sa,
-			 struct ike_buf *buf)
-{
-	free(sa->last_resp);
-	sa->last_resp = buf->p;
-	sa->last_resp_len = buf->len;
-	buf->p = NULL;
-	transmit(d, sa, sa->last_resp, sa->last_resp_len);
-}
-
-/*
- * An encrypted request or response of the IKE SA; inner is consumed.
- * For a request the message ID is the next of ours, for a response the
- * peer's request's.
- */
-void ikesa_send_encrypted(struct ike_daemon *d, struct ikesa *sa,
-			  uint8_t exchange, bool response,
-			  struct ike_buf *inner)
-{
-	uint32_t id = response ? sa->peer_id_next - 1 : sa->next_id;
-	struct ike_buf out = build(sa, exchange, response, id, inner);
-
-	ike_buf_free(inner);
-	if (!out.p) {
-		ike_log("%s: out of memory building a message", sa->conn_name);
-		return;
-	}
-	if (response)
-		ikesa_send_response(d, sa, &out);
-	else
-		ikesa_send_request(d, sa, &out, exchange);
-}
-
-/* ---- receiving ---- */
-
-/*
- * Decrypt m's SK payload (raw is the datagram) and decode what it holds
- * into m; plain receives the inner chain, which m then points into.
- * 0, or -1: the message cannot be trusted, drop it without an answer.
- */
-static int decrypt(struct ikesa *sa, const uint8_t *raw, struct ike_msg *m,
-		   uint8_t *plain, size_t size, struct ike_err *err)
-{
-	ssize_t n;
-
-	if (!ike_msg_has(m, IKE_PL_SK)) {
-		snprintf(err->msg, sizeof(err->msg), "no SK payload");
-		err->notify = 0;
-		return -1;
-	}
-	n = ike_sk_decrypt(&sa->sk_in, raw, m->sk.off + IKE_PL_HDR_LEN,
-			   m->sk.body.p, m->sk.body.len, plain, size);
-	if (n < 0) {
-		snprintf(err->msg, sizeof(err->msg), "SK payload: %s",
-			 ike_crypto_strerror(n));
-		err->notify = 0;
-		return -1;
-	}
-	return ike_payloads_decode(m->sk.first, plain, n, m, err);
-}
+/* ---- finding an IKE SA ---- */
 
 static bool for_us(const struct ikesa *sa, const struct ike_hdr *h)
 {
@@ -578,7 +446,7 @@ static bool for_us(const struct ikesa *sa, const struct ike_hdr *h)
 	return !memcmp(h->rspi, sa->spi_r, IKE_SPI_LEN);
 }
 
-static struct ikesa *lookup(struct ike_daemon *d, const struct ike_hdr *h)
+struct ikesa *ikesa_lookup(struct ike_daemon *d, const struct ike_hdr *h)
 {
 	struct ikesa_index *x = index_settle(d);
 	bool from_initiator = h->flags & IKE_FLAG_INITIATOR;
@@ -618,11 +486,10 @@ struct ikesa *ikesa_find_responder(struct ike_daemon *d, const uint8_t *spi_i,
 
 	memcpy(h.ispi, spi_i, IKE_SPI_LEN);
 	memcpy(h.rspi, spi_r, IKE_SPI_LEN);
-	return lookup(d, &h);
+	return ikesa_lookup(d, &h);
 }
 
-/* Our responder SA for the initiator's SPI in h. */
-static struct ikesa *by_spi_i(struct ike_daemon *d, const struct ike_hdr *h)
+struct ikesa *ikesa_by_spi_i(struct ike_daemon *d, const struct ike_hdr *h)
 {
 	struct ikesa_index *x = index_settle(d);
 	uint64_t key = spi_key(h->ispi);
@@ -649,28 +516,7 @@ static struct ikesa *by_spi_i(struct ike_daemon *d, const struct ike_hdr *h)
 	return NULL;
 }
 
-/*
- * A retransmitted IKE_SA_INIT request still has a zero SPIr: it belongs
- * to the half-open SA that answered it, not to a new one. The same bytes
- * get the same answer again; anything else with that SPIi is dropped.
- */
-static bool init_again(struct ike_daemon *d, const struct ike_dgram *dg,
-		       const struct ike_hdr *h)
-{
-	struct ikesa *sa = by_spi_i(d, h);
-
-	if (sa) {
-		if (sa->state == IKESA_HALF_OPEN && sa->last_resp &&
-		    dg->len == sa->msg_i_len &&
-		    !memcmp(dg->p, sa->msg_i, dg->len))
-			transmit(d, sa, sa->last_resp, sa->last_resp_len);
-		return true;
-	}
-	return false;
-}
-
-/* Free what is dead (after the event that killed it is handled). */
-static void reap(struct ike_daemon *d)
+void ikesa_reap_all(struct ike_daemon *d)
 {
 	struct ikesa *sa, *next;
 
@@ -687,19 +533,13 @@ void ikesa_reap_sa(struct ike_daemon *d, struct ikesa *sa)
 		ikesa_free(d, sa);
 }
 
-/*
- * After a datagram: free sa and the SAs made meanwhile if they died,
- * without walking all the SAs for every datagram. Another SA that died
- * (none does today) goes at the next ikesa_run_timers(), before the loop
- * waits again.
- */
-static void reap_event(struct ike_daemon *d, struct ikesa *sa)
+void ikesa_reap_event(struct ike_daemon *d, struct ikesa *sa)
 {
 	struct ikesa_index *x = d->sa_index;
 	size_t i;
 
 	if (!x) {
-		reap(d);
+		ikesa_reap_all(d);
 		return;
 	}
 	if (sa && sa->state == IKESA_DEAD)
@@ -710,230 +550,6 @@ static void reap_event(struct ike_daemon *d, struct ikesa *sa)
 			ikesa_free(d, x->pending[i]);
 }
 
-static void handle_response(struct ike_daemon *d, struct ikesa *sa,
-			    const struct ike_dgram *dg, struct ike_msg *m)
-{
-	uint8_t plain[IKE_MSG_MAX];
-	struct ike_err err = { 0 };
-
-	if (m->hdr.msg_id != sa->req.id || !sa->req.buf)
-		return;		/* a late duplicate */
-	if (m->hdr.exchange == IKE_SA_INIT) {
-		pending_clear(&sa->req);
-		ikesa_init_response(d, sa, dg, m);
-		return;
-	}
-	if (decrypt(sa, dg->p, m, plain, sizeof(plain), &err)) {
-		ike_debug(d, "%s: response %u dropped: %s", sa->conn_name,
-			  m->hdr.msg_id, err.msg);
-		return;
-	}
-	pending_clear(&sa->req);
-	switch (m->hdr.exchange) {
-	case IKE_AUTH:
-		ikesa_auth_response(d, sa, dg, m);
-		break;
-	case IKE_INFORMATIONAL:
-		ikesa_informational_response(d, sa);
-		break;
-	case IKE_CREATE_CHILD_SA:
-		ikesa_create_child_response(d, sa, m);
-		break;
-	}
-}
-
-/* Answer a request whose payloads did not decode: INVALID_SYNTAX. */
-static void reply_error(struct ike_daemon *d, struct ikesa *sa,
-			uint8_t exchange, const struct ike_err *err)
-{
-	struct ike_buf inner = { 0 };
-	struct ike_pl_notify n = {
-		.type = err->notify,
-		.data = { err->data, err->data_len },
-	};
-
-	ike_put_notify(&inner, &n);
-	ikesa_send_encrypted(d, sa, exchange, true, &inner);
-}
-
-static void informational_request(struct ike_daemon *d, struct ikesa *sa,
-				  struct ike_msg *m)
-{
-	struct ike_buf inner = { 0 };
-	size_t i;
-
-	for (i = 0; i < m->n_delete; i++) {
-		if (m->del[i].proto == IKE_PROTO_IKE) {
-			ike_log("%s: the peer deleted the IKE SA",
-				sa->conn_name);
-			ikesa_send_encrypted(d, sa, IKE_INFORMATIONAL, true,
-					     &inner);
-			/*
-			 * It won a rekey collision (RFC 7296 2.8.2) before
-			 * our rekey was answered: the answer lets us delete
-			 * our redundant IKE SA.
-			 */
-			ikesa_set_state(d, sa, sa->request.kind == IKESA_RQ_IKE &&
-					       sa->rk_their_nonce_len ?
-					       IKESA_DELETING : IKESA_DEAD);
-			return;
-		}
-		ikesa_child_peer_delete(d, sa, &m->del[i], &inner);
-	}
-	/* an empty one is the peer's liveness check: answered alike */
-	ikesa_send_encrypted(d, sa, IKE_INFORMATIONAL, true, &inner);
-}
-
-static void handle_request(struct ike_daemon *d, struct ikesa *sa,
-			   const struct ike_dgram *dg, struct ike_msg *m)
-{
-	uint8_t plain[IKE_MSG_MAX];
-	struct ike_err err = { 0 };
-
-	if (m->hdr.msg_id + 1 == sa->peer_id_next && sa->last_resp) {
-		/* our response was lost: the same bytes again */
-		transmit(d, sa, sa->last_resp, sa->last_resp_len);
-		return;
-	}
-	if (m->hdr.msg_id != sa->peer_id_next)
-		return;
-	if (m->hdr.exchange == IKE_SA_INIT)
-		return;		/* a second IKE_SA_INIT on this SA */
-	if (decrypt(sa, dg->p, m, plain, sizeof(plain), &err)) {
-		if (!err.notify || !ike_msg_has(m, IKE_PL_SK) ||
-		    !m->sk.body.len) {
-			ike_debug(d, "%s: request %u dropped: %s",
-				  sa->conn_name, m->hdr.msg_id, err.msg);
-			return;
-		}
-		/* it decrypted, so it is the peer's: it gets an answer */
-		ike_log("%s: malformed request %u: %s", sa->conn_name,
-			m->hdr.msg_id, err.msg);
-		sa->peer_id_next++;
-		reply_error(d, sa, m->hdr.exchange, &err);
-		return;
-	}
-	sa->peer_id_next++;
-	/*
-	 * Answer where the request came from (section 2.11): the peer may
-	 * have moved to port 4500, or a NAT may have a new mapping (2.23).
-	 */
-	sa->local = dg->local;
-	sa->remote = dg->remote;
-	sa->last_heard = ike_now_ms();
-	switch (m->hdr.exchange) {
-	case IKE_AUTH:
-		ikesa_auth_request(d, sa, dg, m);
-		break;
-	case IKE_INFORMATIONAL:
-		informational_request(d, sa, m);
-		break;
-	case IKE_CREATE_CHILD_SA:
-		ikesa_create_child_request(d, sa, m);
-		break;
-	default:
-		break;
-	}
-}
-
-void ikesa_input(struct ike_daemon *d, const struct ike_dgram *dg)
-{
-	struct ike_msg m = { 0 };
-	struct ike_err err = { 0 };
-	struct ikesa *sa;
-	char from[80];
-
-	if (ike_msg_decode(dg->p, dg->len, &m, &err)) {
-		ike_debug(d, "from %s: %s", ss_format(&dg->remote, from,
-						      sizeof(from)), err.msg);
-		if (err.notify && !(m.hdr.flags & IKE_FLAG_RESPONSE) &&
-		    m.hdr.exchange == IKE_SA_INIT)
-			ikesa_init_refuse(d, dg, &m.hdr, err.notify, err.data,
-					  err.data_len);
-		return;
-	}
-	if (d->debug)
-		ikesa_debug_msg(d, "received", dg, &m);
-	sa = lookup(d, &m.hdr);
-	if (!sa) {
-		if (m.hdr.exchange == IKE_SA_INIT &&
-		    !(m.hdr.flags & IKE_FLAG_RESPONSE)) {
-			if (!init_again(d, dg, &m.hdr))
-				ikesa_init_request(d, dg, &m);
-		}
-		else
-			ike_debug(d, "from %s: no IKE SA for this message",
-				  ss_format(&dg->remote, from, sizeof(from)));
-		reap_event(d, NULL);
-		return;
-	}
-	if (m.hdr.flags & IKE_FLAG_RESPONSE)
-		handle_response(d, sa, dg, &m);
-	else
-		handle_request(d, sa, dg, &m);
-	reap_event(d, sa);
-}
-
-/* ---- timers ---- */
-
-/*
- * A peer that stopped answering an established IKE SA is dead (RFC 7296
- * section 2.4): its CHILD_SA goes with it, then dpd_action says whether
- * to wait for traffic (trap: the trap policies are still there), start
- * again (restart) or nothing (clear).
- */
-static void peer_dead(struct ike_daemon *d, struct ikesa *sa)
-{
-	struct ikesa *again = NULL;
-	struct ikesa_child *ch;
-	const struct ike_child *c;
-
-	for (ch = sa->children; ch; ch = ch->next) {
-		c = ch->cfg;
-		if (c && c->dpd_action == IKE_CONF_ACTION_TRAP) {
-			ike_log("%s: dpd_action = trap: CHILD_SA %s waits for traffic",
-				sa->conn_name, c->name);
-		} else if (c && c->dpd_action == IKE_CONF_ACTION_START &&
-			   again) {
-			ikesa_child_add(again, c);
-		} else if (c && c->dpd_action == IKE_CONF_ACTION_START &&
-			   sa->conn) {
-			ike_log("%s: dpd_action = restart: initiating again",
-				sa->conn_name);
-			ikesa_initiate(d, sa->conn, c, NULL);
-			again = d->sas->head;	/* ikesa_new() puts it there */
-			if (again == sa || again->state == IKESA_DEAD)
-				again = NULL;
-		}
-	}
-	ikesa_child_remove(d, sa);
-}
-
-static void retransmit(struct ike_daemon *d, struct ikesa *sa, uint64_t now)
-{
-	const char *what = ike_exchange_name(sa->req.exchange);
-	bool established = sa->state == IKESA_ESTABLISHED;
-
-	if ((unsigned int)sa->req.tries >= d->retransmit_tries) {
-		char to[80];
-
-		ikesa_fail(d, sa, "%s: no answer from %s after %d retransmissions: %s",
-			   what ? what : "request",
-			   ss_format(&sa->remote, to, sizeof(to)),
-			   d->retransmit_tries,
-			   established ? "the peer is dead (DPD), the SAs go" :
-			   "the peer is unreachable or not running IKE there");
-		if (established)
-			peer_dead(d, sa);
-		return;
-	}
-	sa->req.tries++;
-	sa->req.next_at = now + ((uint64_t)d->retransmit_ms << sa->req.tries);
-	ike_debug(d, "%s: retransmitting %s request %u (%d)", sa->conn_name,
-		  what ? what : "?", sa->req.id, sa->req.tries);
-	transmit(d, sa, sa->req.buf, sa->req.len);
-}
-
 uint64_t ikesa_earliest(uint64_t a, uint64_t b)
 {
 	if (!a)
@@ -941,57 +557,6 @@ uint64_t ikesa_earliest(uint64_t a, uint64_t b)
 	if (!b)
 		return a;
 	return a < b ? a : b;
-}
-
-/*
- * Walking every SA after every event (each datagram, each key exchange a
- * worker finished) cost more than the timers: the walk runs when a
- * deadline it found is due, else at most every TIMER_WALK_MS, when it
- * picks up the deadlines set meanwhile (none is closer than that: the
- * nearest are retransmissions, after a second or more).
- */
-#define TIMER_WALK_MS	50
-
-uint64_t ikesa_run_timers(struct ike_daemon *d, uint64_t now)
-{
-	struct ikesa_index *x = d->sa_index;
-	uint64_t next = 0, walk;
-	struct ikesa *sa;
-
-	if (x && now < x->timers_next) {
-		walk = x->timers_walked + TIMER_WALK_MS;
-		if (now < walk)
-			return walk < x->timers_next ? walk : x->timers_next;
-	}
-
-	for (sa = d->sas->head; sa; sa = sa->next) {
-		if (sa->req.buf && sa->req.next_at <= now)
-			retransmit(d, sa, now);
-		if (sa->state == IKESA_HALF_OPEN &&
-		    sa->created_at + HALF_OPEN_MS <= now) {
-			ike_debug(d, "%s: half-open IKE SA timed out",
-				  sa->conn_name);
-			ikesa_set_state(d, sa, IKESA_DEAD);
-		}
-		if (sa->state == IKESA_ESTABLISHED) {
-			ikesa_established_timers(d, sa, now);
-			next = ikesa_earliest(next,
-					      ikesa_rekey_timers(d, sa, now));
-		}
-		if (sa->state == IKESA_DEAD)
-			continue;
-		if (sa->req.buf)
-			next = ikesa_earliest(next, sa->req.next_at);
-		if (sa->state == IKESA_HALF_OPEN)
-			next = ikesa_earliest(next, sa->created_at + HALF_OPEN_MS);
-		next = ikesa_earliest(next, sa->timer_at);
-	}
-	reap(d);
-	if (x) {
-		x->timers_walked = now;
-		x->timers_next = next ? next : UINT64_MAX;
-	}
-	return next ? next : UINT64_MAX;
 }
 
 void ikesa_request_begin(struct ikesa *sa, enum ikesa_request_kind kind,
@@ -1054,32 +619,10 @@ void ikesa_keylog(struct ike_daemon *d, const struct ikesa *sa)
 			strerror(-ret));
 }
 
-/* ---- deleting ---- */
-
-/* Tell the peer (INFORMATIONAL with a Delete of the IKE SA), then go. */
-void ikesa_delete(struct ike_daemon *d, struct ikesa *sa)
+void ikesa_table_free(struct ike_daemon *d)
 {
-	struct ike_buf inner = { 0 };
-	struct ike_pl_delete del = { .proto = IKE_PROTO_IKE };
-
-	if (sa->state != IKESA_ESTABLISHED || sa->req.buf) {
-		ikesa_set_state(d, sa, IKESA_DEAD);
-		return;
-	}
-	ike_put_delete(&inner, &del);
-	ikesa_send_encrypted(d, sa, IKE_INFORMATIONAL, false, &inner);
-	ikesa_child_remove(d, sa);
-	ikesa_set_state(d, sa, IKESA_DELETING);
-}
-
-void ikesa_shutdown(struct ike_daemon *d)
-{
-	struct ikesa *sa;
 	struct ikesa_note *n;
 
-	/* a best effort: one Delete each, no waiting for the answers */
-	for (sa = d->sas->head; sa; sa = sa->next)
-		ikesa_delete(d, sa);
 	while (d->sas->head)
 		ikesa_free(d, d->sas->head);
 	while ((n = d->sas->notes)) {
@@ -1091,4 +634,37 @@ void ikesa_shutdown(struct ike_daemon *d)
 	free(d->sas);
 	d->sas = NULL;
 	index_free(d);
+}
+
+/*
+ * Walking every SA after every event (each datagram, each key exchange a
+ * worker finished) cost more than the timers: the walk runs when a
+ * deadline it found is due, else at most every TIMER_WALK_MS, when it
+ * picks up the deadlines set meanwhile (none is closer than that: the
+ * nearest are retransmissions, after a second or more).
+ */
+#define TIMER_WALK_MS	50
+
+bool ikesa_timers_due(struct ike_daemon *d, uint64_t now, uint64_t *next)
+{
+	struct ikesa_index *x = d->sa_index;
+	uint64_t walk;
+
+	if (!x || now >= x->timers_next)
+		return true;
+	walk = x->timers_walked + TIMER_WALK_MS;
+	if (now >= walk)
+		return true;
+	*next = walk < x->timers_next ? walk : x->timers_next;
+	return false;
+}
+
+void ikesa_timers_walked(struct ike_daemon *d, uint64_t now, uint64_t next)
+{
+	struct ikesa_index *x = d->sa_index;
+
+	if (!x)
+		return;
+	x->timers_walked = now;
+	x->timers_next = next ? next : UINT64_MAX;
 }

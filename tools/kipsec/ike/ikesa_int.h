@@ -201,14 +201,29 @@ void ikesa_report(struct ike_daemon *d, struct ikesa *sa, const char *fmt, ...);
 __attribute__((format(printf, 3, 4)))
 void ikesa_note(struct ike_daemon *d, const char *conn, const char *fmt, ...);
 void ikesa_note_ok(struct ike_daemon *d, const char *conn);
-void ikesa_send_request(struct ike_daemon *d, struct ikesa *sa,
-			struct ike_buf *buf, uint8_t exchange);
-void ikesa_send_response(struct ike_daemon *d, struct ikesa *sa,
-			 struct ike_buf *buf);
-void ikesa_send_encrypted(struct ike_daemon *d, struct ikesa *sa,
-			  uint8_t exchange, bool response,
-			  struct ike_buf *inner);
-void ikesa_delete(struct ike_daemon *d, struct ikesa *sa);
+/* The SA a message is for (its SPIs, its initiator flag), or NULL. */
+struct ikesa *ikesa_lookup(struct ike_daemon *d, const struct ike_hdr *h);
+/* Our responder SA for the initiator's SPI in h. */
+struct ikesa *ikesa_by_spi_i(struct ike_daemon *d, const struct ike_hdr *h);
+/* Free what is dead, once the event that killed it is handled: all SAs. */
+void ikesa_reap_all(struct ike_daemon *d);
+/*
+ * After a datagram: free sa and the SAs made meanwhile if they died,
+ * without walking all the SAs for every datagram. Another SA that died
+ * (none does today) goes at the next ikesa_run_timers(), before the loop
+ * waits again.
+ */
+void ikesa_reap_event(struct ike_daemon *d, struct ikesa *sa);
+void ikesa_free(struct ike_daemon *d, struct ikesa *sa);
+/*
+ * Whether the timers of the SAs are to be walked at now; if not, *next
+ * is when. After a walk, ikesa_timers_walked() with the nearest deadline
+ * it found (0: none).
+ */
+bool ikesa_timers_due(struct ike_daemon *d, uint64_t now, uint64_t *next);
+void ikesa_timers_walked(struct ike_daemon *d, uint64_t now, uint64_t next);
+/* Every SA, note, trap and credential gone (no Delete: see shutdown). */
+void ikesa_table_free(struct ike_daemon *d);
 void ikesa_established(struct ike_daemon *d, struct ikesa *sa);
 /* Our request about ch (NULL: the IKE SA) is out; its answer came. */
 void ikesa_request_begin(struct ikesa *sa, enum ikesa_request_kind kind,
@@ -216,6 +231,38 @@ void ikesa_request_begin(struct ikesa *sa, enum ikesa_request_kind kind,
 void ikesa_request_end(struct ikesa *sa);
 void ikesa_keylog(struct ike_daemon *d, const struct ikesa *sa);
 uint64_t ikesa_earliest(uint64_t a, uint64_t b);
+
+/* exchange.c */
+void ikesa_pending_clear(struct ikesa_pending *p);
+void ikesa_transmit(struct ike_daemon *d, struct ikesa *sa,
+		    const uint8_t *p, size_t len);
+/* Takes buf: sends it now and again until the response comes. */
+void ikesa_send_request(struct ike_daemon *d, struct ikesa *sa,
+			struct ike_buf *buf, uint8_t exchange);
+/* Takes buf: the response to the peer's current request. */
+void ikesa_send_response(struct ike_daemon *d, struct ikesa *sa,
+			 struct ike_buf *buf);
+/*
+ * An encrypted request or response of the IKE SA; inner is consumed.
+ * For a request the message ID is the next of ours, for a response the
+ * peer's request's.
+ */
+void ikesa_send_encrypted(struct ike_daemon *d, struct ikesa *sa,
+			  uint8_t exchange, bool response,
+			  struct ike_buf *inner);
+/*
+ * Decrypt m's SK payload (raw is the datagram) and decode what it holds
+ * into m; plain receives the inner chain, which m then points into.
+ * 0, or -1: the message cannot be trusted, drop it without an answer.
+ */
+int ikesa_decrypt(struct ikesa *sa, const uint8_t *raw, struct ike_msg *m,
+		  uint8_t *plain, size_t size, struct ike_err *err);
+
+/* info.c */
+void ikesa_informational_request(struct ike_daemon *d, struct ikesa *sa,
+				 struct ike_msg *m);
+/* Tell the peer (INFORMATIONAL with a Delete of the IKE SA), then go. */
+void ikesa_delete(struct ike_daemon *d, struct ikesa *sa);
 
 /* auth.c */
 void ikesa_send_init(struct ike_daemon *d, struct ikesa *sa);
