@@ -82,7 +82,7 @@ void ikesa_children_pump(struct ike_daemon *d, struct ikesa *sa)
 void ikesa_new_child_response(struct ike_daemon *d, struct ikesa *sa,
 			      const struct ike_msg *m)
 {
-	const struct ike_pl_notify *err = ikesa_error_notify(m);
+	const struct ike_pl_notify *err = ike_msg_error_notify(m);
 	struct ikesa_child *ch = sa->request.child;
 	uint8_t gir[IKE_KE_MAX];
 	struct ike_kdf_in in;

@@ -7,16 +7,12 @@
  * responder's IKE_SA_INIT key exchange runs elsewhere, in worker threads
  * (pool.h, initkex.c) whose results come back through the loop.
  */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <libgen.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
-#include <netinet/in.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>

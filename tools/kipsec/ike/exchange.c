@@ -129,3 +129,21 @@ int ikesa_decrypt(struct ikesa *sa, const uint8_t *raw, struct ike_msg *m,
 	}
 	return ike_payloads_decode(m->sk.first, plain, n, m, err);
 }
+
+void ikesa_init_refuse(struct ike_daemon *d, const struct ike_dgram *dg,
+		       const struct ike_hdr *req, uint16_t notify,
+		       const uint8_t *data, size_t data_len)
+{
+	struct ike_buf b = { 0 };
+	struct ike_hdr h = { 0 };
+
+	memcpy(h.ispi, req->ispi, IKE_SPI_LEN);
+	h.exchange = IKE_SA_INIT;
+	h.flags = IKE_FLAG_RESPONSE;
+	ike_msg_start(&b, &h);
+	ike_put_notify(&b, &(struct ike_pl_notify){
+		.type = notify, .data = { data, data_len } });
+	if (!ike_msg_finish(&b))
+		ike_send(d, &dg->local, &dg->remote, b.p, b.len);
+	ike_buf_free(&b);
+}

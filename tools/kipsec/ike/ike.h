@@ -263,6 +263,8 @@ struct ike_ts {
 const char *ike_exchange_name(unsigned int v);
 const char *ike_payload_name(unsigned int v);
 const char *ike_notify_name(unsigned int v);
+/* Its name, or "notify N" for a type without one. */
+const char *ike_notify_format(uint16_t type, char *buf, size_t size);
 const char *ike_transform_type_name(unsigned int v);
 const char *ike_transform_name(unsigned int type, unsigned int id);
 

@@ -9,7 +9,6 @@
  * which side refused and what differs; the same text is what `kipsec
  * status` shows for the connection and what `kipsec up` prints.
  */
-#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/rand.h>
@@ -17,7 +16,6 @@
 #include "conf.h"
 #include "crypto.h"
 #include "ikesa_int.h"
-#include "initkex.h"
 #include "keylog.h"
 
 struct ikesa_table *ikesa_table_new(void)

@@ -264,17 +264,23 @@ void ikesa_informational_request(struct ike_daemon *d, struct ikesa *sa,
 /* Tell the peer (INFORMATIONAL with a Delete of the IKE SA), then go. */
 void ikesa_delete(struct ike_daemon *d, struct ikesa *sa);
 
-/* auth.c */
+/* exchange.c, before any IKE SA */
+/* An unprotected IKE_SA_INIT response with one error notify (section 2.21.1). */
+void ikesa_init_refuse(struct ike_daemon *d, const struct ike_dgram *dg,
+		       const struct ike_hdr *h, uint16_t notify,
+		       const uint8_t *data, size_t data_len);
+
+/* init.c */
 void ikesa_send_init(struct ike_daemon *d, struct ikesa *sa);
 void ikesa_initiate(struct ike_daemon *d, const struct ike_conn *conn,
 		    const struct ike_child *child, struct ike_waiter *w);
 void ikesa_init_request(struct ike_daemon *d, const struct ike_dgram *dg,
 			const struct ike_msg *m);
-void ikesa_init_refuse(struct ike_daemon *d, const struct ike_dgram *dg,
-		       const struct ike_hdr *h, uint16_t notify,
-		       const uint8_t *data, size_t data_len);
 void ikesa_init_response(struct ike_daemon *d, struct ikesa *sa,
 			 const struct ike_dgram *dg, const struct ike_msg *m);
+
+/* auth.c */
+void ikesa_send_auth(struct ike_daemon *d, struct ikesa *sa);
 void ikesa_auth_request(struct ike_daemon *d, struct ikesa *sa,
 			const struct ike_dgram *dg, const struct ike_msg *m);
 void ikesa_auth_response(struct ike_daemon *d, struct ikesa *sa,
@@ -317,7 +323,7 @@ void ikesa_trap_remove_stale(struct ike_daemon *d);
 struct ikesa_trap *ikesa_trap_find(struct ike_daemon *d, const char *conn,
 				   const char *child);
 
-/* auth.c, shared with rekey.c and create.c */
+/* childneg.c */
 uint16_t ikesa_child_choose(struct ike_daemon *d, struct ikesa *sa,
 			    const struct ike_msg *m, bool ke,
 			    const struct ike_child **cfg, struct child_sa *c,
@@ -333,15 +339,22 @@ size_t ikesa_child_offer(const struct ike_child *c, uint32_t spi, bool ke,
 size_t ikesa_resolve_ts(const struct ike_ts_cfgs *cfg,
 			const struct sockaddr_storage *host,
 			struct ike_ts *out);
-const struct ike_pl_notify *ikesa_find_notify(const struct ike_msg *m,
-					      uint16_t type);
-const struct ike_pl_notify *ikesa_error_notify(const struct ike_msg *m);
-const char *ikesa_proposals_text(const struct ike_proposal *v, size_t n,
-				 char *buf, size_t size);
 
-/* rekey.c */
+/* kex.c */
 uint16_t ikesa_first_ke(const struct ike_proposal *v, size_t n);
 bool ikesa_offers_ke(const struct ike_proposal *v, size_t n, uint16_t g);
+uint16_t ikesa_ke_of(const struct ike_proposal *p);
+const char *ikesa_ke_name(uint16_t g);
+int ikesa_put_ke(struct ike_buf *b, struct ike_kex **kex, uint16_t g);
+ssize_t ikesa_respond_ke(uint16_t g, const struct ike_msg *m, uint8_t *pub,
+			 ssize_t *publen, uint8_t *gir);
+ssize_t ikesa_shared_secret(struct ike_kex *kex, uint16_t group,
+			    const struct ike_msg *m, uint8_t *gir);
+void ikesa_answer_notify(struct ike_daemon *d, struct ikesa *sa,
+			 uint16_t type, const uint8_t *data, size_t len);
+void ikesa_refuse_ke(struct ike_daemon *d, struct ikesa *sa, uint16_t g);
+
+/* rekey.c */
 void ikesa_create_child_request(struct ike_daemon *d, struct ikesa *sa,
 				const struct ike_msg *m);
 void ikesa_create_child_response(struct ike_daemon *d, struct ikesa *sa,
@@ -354,14 +367,6 @@ uint64_t ikesa_rekey_timers(struct ike_daemon *d, struct ikesa *sa,
 			    uint64_t now);
 void ikesa_child_send_delete(struct ike_daemon *d, struct ikesa *sa,
 			     struct ikesa_child *ch, uint32_t spi);
-void ikesa_answer_notify(struct ike_daemon *d, struct ikesa *sa,
-			 uint16_t type, const uint8_t *data, size_t len);
-void ikesa_refuse_ke(struct ike_daemon *d, struct ikesa *sa, uint16_t g);
-int ikesa_put_ke(struct ike_buf *b, struct ike_kex **kex, uint16_t g);
-ssize_t ikesa_respond_ke(uint16_t g, const struct ike_msg *m, uint8_t *pub,
-			 ssize_t *publen, uint8_t *gir);
-ssize_t ikesa_shared_secret(struct ike_kex *kex, uint16_t group,
-			    const struct ike_msg *m, uint8_t *gir);
 
 /* create.c */
 void ikesa_children_pump(struct ike_daemon *d, struct ikesa *sa);

@@ -7,7 +7,7 @@
  * group, the peer's value, the nonces, SPIs and the chosen proposal, and
  * brings back the key pair and the keys. Back in the loop, the SA is found
  * again by its SPIs (it may have timed out, or the daemon be stopping) and
- * auth.c sends the IKE_SA_INIT response (ikesa_init_keyed()).
+ * the caller's keyed() goes on (init.c sends the IKE_SA_INIT response).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +41,7 @@ struct kex_job {
 	struct ike_job job;
 	struct kex_job_in in;
 	struct kex_job_out out;
+	ikesa_keyed_fn *keyed;		/* in the loop, with the results */
 	bool queued;			/* done() runs from the loop, not submit */
 };
 
@@ -111,7 +112,7 @@ static void kex_done(struct ike_daemon *d, struct ike_job *job, bool cancel)
 		j->out.kex = NULL;
 		ikesa_keys_take(sa, &j->out.keys);
 	}
-	ikesa_init_keyed(d, sa, j->out.failed ? j->out.why : NULL);
+	j->keyed(d, sa, j->out.failed ? j->out.why : NULL);
 	/* the datagram's event frees it otherwise (ikesa_input) */
 	if (j->queued)
 		ikesa_reap_sa(d, sa);
@@ -119,18 +120,19 @@ static void kex_done(struct ike_daemon *d, struct ike_job *job, bool cancel)
 }
 
 void ikesa_init_kex(struct ike_daemon *d, struct ikesa *sa,
-		    const struct ike_pl_ke *ke)
+		    const struct ike_pl_ke *ke, ikesa_keyed_fn *keyed)
 {
 	struct kex_job *j = calloc(1, sizeof(*j));
 
 	if (!j || ke->data.len > sizeof(j->in.ke)) {
 		free(j);
-		ikesa_init_keyed(d, sa, !j ? "out of memory" :
+		keyed(d, sa, !j ? "out of memory" :
 			"the peer's key exchange value is too long");
 		return;
 	}
 	j->job.run = kex_run;
 	j->job.done = kex_done;
+	j->keyed = keyed;
 	j->in.initiator = sa->initiator;
 	j->in.group = sa->group;
 	j->in.prop = sa->prop;

@@ -13,19 +13,20 @@ struct ike_pl_ke;
 struct ikesa;
 
 /*
- * initkex.c: generate our key pair for sa->group, g^ir with the peer's
- * KE, SKEYSEED and the SK_* keys (sa's proposal, nonces and SPIs), in a
- * worker if there is one; then ikesa_init_keyed(), now or from the loop.
+ * The key exchange is done (sa->kex, keys and SK contexts set), or failed
+ * for why: the caller of ikesa_init_kex() goes on (init.c: answers the
+ * IKE_SA_INIT request).
  */
-void ikesa_init_kex(struct ike_daemon *d, struct ikesa *sa,
-		    const struct ike_pl_ke *ke);
+typedef void ikesa_keyed_fn(struct ike_daemon *d, struct ikesa *sa,
+			    const char *why);
 
 /*
- * auth.c: the key exchange is done (sa->kex, keys and SK contexts set),
- * or failed for why: answer the IKE_SA_INIT request.
+ * initkex.c: generate our key pair for sa->group, g^ir with the peer's
+ * KE, SKEYSEED and the SK_* keys (sa's proposal, nonces and SPIs), in a
+ * worker if there is one; then keyed(), now or from the loop.
  */
-void ikesa_init_keyed(struct ike_daemon *d, struct ikesa *sa,
-		      const char *why);
+void ikesa_init_kex(struct ike_daemon *d, struct ikesa *sa,
+		    const struct ike_pl_ke *ke, ikesa_keyed_fn *keyed);
 
 /* ikesa.c: our half-open or established SA as responder with these SPIs. */
 struct ikesa *ikesa_find_responder(struct ike_daemon *d, const uint8_t *spi_i,

@@ -982,3 +982,25 @@ size_t ike_put_skf(struct ike_buf *b, uint8_t first, uint16_t num,
 	end_len(b, at);
 	return at;
 }
+
+/* ---- small helpers ---- */
+
+const struct ike_pl_notify *ike_msg_notify(const struct ike_msg *m, uint16_t type)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_notify; i++)
+		if (m->notify[i].type == type)
+			return &m->notify[i];
+	return NULL;
+}
+
+const struct ike_pl_notify *ike_msg_error_notify(const struct ike_msg *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_notify; i++)
+		if (m->notify[i].type < IKE_N_INITIAL_CONTACT)
+			return &m->notify[i];
+	return NULL;
+}

@@ -254,4 +254,9 @@ size_t ike_put_sk(struct ike_buf *b, uint8_t first, size_t body_len);
 size_t ike_put_skf(struct ike_buf *b, uint8_t first, uint16_t num,
 		   uint16_t total, size_t body_len);
 
+/* m's first Notify of type, or NULL. */
+const struct ike_pl_notify *ike_msg_notify(const struct ike_msg *m, uint16_t type);
+/* m's first error Notify (types below 16384), or NULL. */
+const struct ike_pl_notify *ike_msg_error_notify(const struct ike_msg *m);
+
 #endif /* KIPSEC_IKE_MSG_H */

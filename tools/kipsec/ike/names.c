@@ -260,3 +260,13 @@ const char *ike_transform_name(unsigned int type, unsigned int id)
 		return lookup(ke_names, ARRAY_SIZE(ke_names), id);
 	return NULL;
 }
+
+const char *ike_notify_format(uint16_t type, char *buf, size_t size)
+{
+	const char *name = ike_notify_name(type);
+
+	if (name)
+		return name;
+	snprintf(buf, size, "notify %u", type);
+	return buf;
+}

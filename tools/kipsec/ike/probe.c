@@ -152,7 +152,7 @@ static const char *ours_text(const struct ike_proposal_list *ours,
 	return buf;
 }
 
-/* The next probe: false when there is none left. */
+/* The next probe's offer in sa->offer: false when there is none left. */
 bool ikesa_probe_next(struct ike_daemon *d, struct ikesa *sa)
 {
 	struct ike_proposal offer[IKE_MAX_PROPOSALS];
@@ -170,7 +170,6 @@ bool ikesa_probe_next(struct ike_daemon *d, struct ikesa *sa)
 	sa->n_offer = n;
 	ike_debug(d, "%s: probing which %s the peer accepts",
 		  sa->conn_name, probes[sa->probe - 1].what);
-	ikesa_send_init(d, sa);
 	return true;
 }
 
@@ -197,7 +196,7 @@ int ikesa_probe_answer(struct ike_daemon *d, struct ikesa *sa,
 	}
 	if (!want.id)
 		return -1;
-	ikesa_proposals_text(sa->conn->proposals.v, sa->conn->proposals.n,
+	ike_proposals_format(sa->conn->proposals.v, sa->conn->proposals.n,
 			     offered, sizeof(offered));
 	ikesa_fail(d, sa, "IKE_SA_INIT: the peer refused (NO_PROPOSAL_CHOSEN) our %s. Asked again with other algorithms, it accepts %s %s where we offer %s: the %s differs",
 		   offered, pt->what,

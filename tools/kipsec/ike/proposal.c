@@ -819,3 +819,16 @@ const char *ike_mismatch_format(const struct ike_mismatch *why,
 		sb_add(&b, "no proposal to choose from");
 	return buf;
 }
+
+const char *ike_proposals_format(const struct ike_proposal *v, size_t n,
+				 char *buf, size_t size)
+{
+	char one[256];
+	size_t i, len = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && len < size; i++)
+		len += snprintf(buf + len, size - len, "%s%s", i ? ", " : "",
+				ike_proposal_format(&v[i], one, sizeof(one)));
+	return buf;
+}

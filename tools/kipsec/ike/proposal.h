@@ -60,6 +60,10 @@ void ike_proposal_list_free(struct ike_proposal_list *list);
 /* Combined-mode ciphers: no integrity transform goes with them. */
 bool ike_encr_is_aead(uint16_t id);
 
+/* Every proposal of a list in one line, for diagnostics. */
+const char *ike_proposals_format(const struct ike_proposal *v, size_t n,
+				 char *buf, size_t size);
+
 /*
  * The ID of p's first transform of type (0 without one), and its key
  * length in bits into *keylen unless keylen is NULL.

@@ -24,55 +24,6 @@
 #define REKEY_RETRY_MS		5000
 #define OLD_OUT_GRACE_MS	10000
 
-uint16_t ikesa_first_ke(const struct ike_proposal *v, size_t n)
-{
-	size_t i, t;
-
-	for (i = 0; i < n; i++)
-		for (t = 0; t < v[i].n_tr; t++)
-			if (v[i].tr[t].type == IKE_TR_KE && v[i].tr[t].id)
-				return v[i].tr[t].id;
-	return 0;
-}
-
-static uint16_t ke_of(const struct ike_proposal *p)
-{
-	return ikesa_first_ke(p, 1);
-}
-
-bool ikesa_offers_ke(const struct ike_proposal *v, size_t n, uint16_t g)
-{
-	size_t i, t;
-
-	for (i = 0; i < n; i++)
-		for (t = 0; t < v[i].n_tr; t++)
-			if (v[i].tr[t].type == IKE_TR_KE && v[i].tr[t].id == g)
-				return true;
-	return false;
-}
-
-static const char *ke_name(uint16_t g)
-{
-	const char *n = ike_transform_name(IKE_TR_KE, g);
-
-	return n ? n : "?";
-}
-
-/* Our KE payload for group g into b; the key stays in *kex. */
-int ikesa_put_ke(struct ike_buf *b, struct ike_kex **kex, uint16_t g)
-{
-	uint8_t pub[IKE_KE_MAX];
-	ssize_t n;
-
-	ike_kex_free(*kex);
-	*kex = ike_kex_new(g);
-	n = *kex ? ike_kex_public(*kex, pub, sizeof(pub)) : -1;
-	if (n < 0)
-		return -1;
-	ike_put_ke(b, &(struct ike_pl_ke){ g, { pub, n } });
-	return 0;
-}
-
 static void retry_later(struct ikesa_child *ch)
 {
 	ch->rekey_retry_at = ike_now_ms() + REKEY_RETRY_MS;
@@ -198,35 +149,6 @@ void ikesa_rekey_child(struct ike_daemon *d, struct ikesa *sa,
 	ikesa_send_encrypted(d, sa, IKE_CREATE_CHILD_SA, false, &inner);
 }
 
-/* g^ir of a CREATE_CHILD_SA: 0 bytes without a key exchange. */
-ssize_t ikesa_shared_secret(struct ike_kex *kex, uint16_t group,
-			    const struct ike_msg *m, uint8_t *gir)
-{
-	if (!group)
-		return 0;
-	if (!ike_msg_has(m, IKE_PL_KE) || m->ke.group != group || !kex)
-		return -1;
-	return ike_kex_shared(kex, m->ke.data.p, m->ke.data.len, gir,
-			      IKE_KE_MAX);
-}
-
-/*
- * A responder's key exchange for the peer's KE payload of group g: our
- * public value into pub (*publen bytes), g^ir into gir. The length of
- * g^ir, or -1 when the peer's value is invalid.
- */
-ssize_t ikesa_respond_ke(uint16_t g, const struct ike_msg *m, uint8_t *pub,
-			 ssize_t *publen, uint8_t *gir)
-{
-	struct ike_kex *kex = ike_kex_new(g);
-	ssize_t glen;
-
-	*publen = kex ? ike_kex_public(kex, pub, IKE_KE_MAX) : -1;
-	glen = *publen < 0 ? -1 : ikesa_shared_secret(kex, g, m, gir);
-	ike_kex_free(kex);
-	return glen;
-}
-
 static void child_refused(struct ike_daemon *d, struct ikesa *sa,
 			  struct ikesa_child *ch,
 			  const struct ike_pl_notify *err)
@@ -265,12 +187,12 @@ static void child_refused(struct ike_daemon *d, struct ikesa *sa,
 		return;
 	}
 	n = ikesa_child_offer(c, 0, true, offer, IKE_MAX_PROPOSALS);
-	ikesa_proposals_text(offer, n, ours, sizeof(ours));
+	ike_proposals_format(offer, n, ours, sizeof(ours));
 	snprintf(name, sizeof(name), "%s", ike_notify_name(err->type) ?: "?");
 	if (sa->request.group)
 		ike_log("%s: CREATE_CHILD_SA: the peer refused to rekey CHILD_SA %s (%s). We offered ESP %s with key exchange %s for PFS; the peer accepts none: the key exchange method (PFS) differs, the peer most likely has no PFS group, or another one, in its esp_proposals",
 			sa->conn_name, ch->cur.name, name, ours,
-			ke_name(sa->request.group));
+			ikesa_ke_name(sa->request.group));
 	else
 		ike_log("%s: CREATE_CHILD_SA: the peer refused to rekey CHILD_SA %s (%s). We offered ESP %s without PFS; the peer accepts none: it most likely requires PFS",
 			sa->conn_name, ch->cur.name, name, ours);
@@ -278,7 +200,7 @@ static void child_refused(struct ike_daemon *d, struct ikesa *sa,
 	if (sa->pfs_probe) {
 		/* the IKE SA and its CHILD_SA stay usable until they expire */
 		ikesa_report(d, sa, "CHILD_SA %s: PFS mismatch: the peer refused a rekey with key exchange %s (%s): compare the key exchange methods in both sides' esp_proposals",
-			     ch->cur.name, ke_name(sa->request.group), name);
+			     ch->cur.name, ikesa_ke_name(sa->request.group), name);
 		end_probe(d, sa, true);
 	}
 }
@@ -317,7 +239,7 @@ static void child_rekey_response(struct ike_daemon *d, struct ikesa *sa,
 				 const struct ike_msg *m)
 {
 	struct ike_proposal offer[IKE_MAX_PROPOSALS];
-	const struct ike_pl_notify *err = ikesa_error_notify(m);
+	const struct ike_pl_notify *err = ike_msg_error_notify(m);
 	struct ikesa_child *ch = sa->request.child;
 	struct child_sa *next = ch->rekey;
 	struct ike_mismatch mm;
@@ -342,7 +264,7 @@ static void child_rekey_response(struct ike_daemon *d, struct ikesa *sa,
 		rekey_reset(d, sa);
 		return;
 	}
-	glen = ikesa_shared_secret(sa->request.kex, ke_of(&next->prop), m, gir);
+	glen = ikesa_shared_secret(sa->request.kex, ikesa_ke_of(&next->prop), m, gir);
 	if (glen < 0) {
 		ike_log("%s: CREATE_CHILD_SA: the peer's key exchange is missing or invalid",
 			sa->conn_name);
@@ -374,7 +296,7 @@ static void child_rekey_response(struct ike_daemon *d, struct ikesa *sa,
 	if (sa->pfs_probe)
 		ike_waiter_say(sa->waiter, "IKE SA %s and CHILD_SA %s established; PFS (%s) confirmed by a rekey",
 			       sa->conn_name, ch->cur.name,
-			       ke_name(sa->request.group));
+			       ikesa_ke_name(sa->request.group));
 	if (ch->theirs || ch->their_nonce_len)
 		resolve_collision(d, sa, ch, m);
 	else {
@@ -413,23 +335,6 @@ void ikesa_informational_response(struct ike_daemon *d, struct ikesa *sa)
 }
 
 /* ---- rekeying a CHILD_SA, as responder ---- */
-
-void ikesa_answer_notify(struct ike_daemon *d, struct ikesa *sa,
-			 uint16_t type, const uint8_t *data, size_t len)
-{
-	struct ike_buf inner = { 0 };
-
-	ike_put_notify(&inner, &(struct ike_pl_notify){
-		.type = type, .data = { data, len } });
-	ikesa_send_encrypted(d, sa, IKE_CREATE_CHILD_SA, true, &inner);
-}
-
-void ikesa_refuse_ke(struct ike_daemon *d, struct ikesa *sa, uint16_t g)
-{
-	uint8_t be[2] = { g >> 8, g & 0xff };
-
-	ikesa_answer_notify(d, sa, IKE_N_INVALID_KE_PAYLOAD, be, 2);
-}
 
 /* The CHILD_SA a REKEY_SA notify names (the peer's inbound SPI), or why not. */
 static uint16_t rekey_target(struct ikesa *sa,
@@ -501,14 +406,14 @@ static void child_rekey_request(struct ike_daemon *d, struct ikesa *sa,
 				    m->sa.n_prop, why, sizeof(why));
 		ikesa_note(d, sa->conn_name, "CREATE_CHILD_SA: we refused to rekey CHILD_SA %s (NO_PROPOSAL_CHOSEN): the %s. We accept %s; the peer offered %s",
 			   ch->cur.name, why,
-			ikesa_proposals_text(c->esp.v, c->esp.n, a, sizeof(a)),
-			ikesa_proposals_text(m->sa.prop, m->sa.n_prop, b,
+			ike_proposals_format(c->esp.v, c->esp.n, a, sizeof(a)),
+			ike_proposals_format(m->sa.prop, m->sa.n_prop, b,
 					     sizeof(b)));
 		free(next);
 		ikesa_answer_notify(d, sa, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		return;
 	}
-	g = ke_of(&next->prop);
+	g = ikesa_ke_of(&next->prop);
 	if (g && (!ike_msg_has(m, IKE_PL_KE) || m->ke.group != g)) {
 		free(next);
 		ikesa_refuse_ke(d, sa, g);
@@ -647,7 +552,7 @@ void ikesa_rekey_ike(struct ike_daemon *d, struct ikesa *sa)
 	if (!sa->request.group ||
 	    !ikesa_offers_ke(sa->conn->proposals.v, sa->conn->proposals.n,
 		       sa->request.group))
-		sa->request.group = ke_of(&sa->prop);
+		sa->request.group = ikesa_ke_of(&sa->prop);
 	n = ike_offer(sa, sa->request.spi, offer, IKE_MAX_PROPOSALS);
 	ike_put_sa(&inner, offer, n);
 	ike_put_nonce(&inner, &(struct ike_bytes){ sa->request.ni, sa->request.ni_len });
@@ -692,7 +597,7 @@ static void ike_rekey_answer(struct ike_daemon *d, struct ikesa *sa,
 			     const struct ike_msg *m)
 {
 	struct ike_proposal offer[IKE_MAX_PROPOSALS];
-	const struct ike_pl_notify *err = ikesa_error_notify(m);
+	const struct ike_pl_notify *err = ike_msg_error_notify(m);
 	struct ike_proposal chosen;
 	struct ike_mismatch mm;
 	uint8_t gir[IKE_KE_MAX];
@@ -724,7 +629,7 @@ static void ike_rekey_answer(struct ike_daemon *d, struct ikesa *sa,
 		sa->rekey_ike_at = ike_now_ms() + REKEY_RETRY_MS * 12;
 		return;
 	}
-	glen = ikesa_shared_secret(sa->request.kex, ke_of(&chosen), m, gir);
+	glen = ikesa_shared_secret(sa->request.kex, ikesa_ke_of(&chosen), m, gir);
 	ike_kex_free(sa->request.kex);
 	sa->request.kex = NULL;
 	if (glen <= 0)
@@ -778,7 +683,7 @@ static void ike_rekey_request(struct ike_daemon *d, struct ikesa *sa,
 		ikesa_answer_notify(d, sa, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		return;
 	}
-	g = ke_of(&chosen);
+	g = ikesa_ke_of(&chosen);
 	if (!ike_msg_has(m, IKE_PL_KE) || m->ke.group != g) {
 		ikesa_refuse_ke(d, sa, g);
 		return;
@@ -841,7 +746,7 @@ void ikesa_create_child_request(struct ike_daemon *d, struct ikesa *sa,
 		ike_rekey_request(d, sa, m);
 		return;
 	}
-	rekey = ikesa_find_notify(m, IKE_N_REKEY_SA);
+	rekey = ike_msg_notify(m, IKE_N_REKEY_SA);
 	if (rekey)
 		child_rekey_request(d, sa, m, rekey);
 	else
