@@ -72,6 +72,11 @@ static const struct ike_prf_alg prf_algs[] = {
 	{ IKE_PRF_AES128_CMAC,	 16, 16, IKE_MAC_CMAC, NULL },	/* RFC 4615 */
 };
 
+/* HMAC-MD5 (RFC 2104), for IKEv1's MD5 hash only: see ike_hmac_find(). */
+static const struct ike_prf_alg prf_hmac_md5 = {
+	IKE_PRF_HMAC_MD5, 16, 16, IKE_MAC_HMAC, "MD5"
+};
+
 /* Key and ICV lengths from RFC 2404, 3566, 4494 and 4868. */
 static const struct ike_integ_alg integ_algs[] = {
 	{ IKE_INTEG_HMAC_SHA1_96,	20, 12, IKE_MAC_HMAC, "SHA1" },
@@ -125,6 +130,15 @@ const struct ike_prf_alg *ike_prf_find(uint16_t id)
 	return NULL;
 }
 
+const struct ike_prf_alg *ike_hmac_find(uint16_t id)
+{
+	const struct ike_prf_alg *prf = ike_prf_find(id);
+
+	if (id == IKE_PRF_HMAC_MD5)
+		return &prf_hmac_md5;
+	return prf && prf->mac == IKE_MAC_HMAC ? prf : NULL;
+}
+
 const struct ike_integ_alg *ike_integ_find(uint16_t id)
 {
 	size_t i;
@@ -165,6 +179,7 @@ static const struct {
 	{ "HMAC", OSSL_MAC_PARAM_DIGEST, "SHA2-256" },
 	{ "HMAC", OSSL_MAC_PARAM_DIGEST, "SHA2-384" },
 	{ "HMAC", OSSL_MAC_PARAM_DIGEST, "SHA2-512" },
+	{ "HMAC", OSSL_MAC_PARAM_DIGEST, "MD5" },	/* IKEv1 */
 	{ "CMAC", OSSL_MAC_PARAM_CIPHER, "AES-128-CBC" },
 };
 
@@ -501,6 +516,52 @@ int ike_integ(const struct ike_integ_alg *integ, const uint8_t *key,
 	if (!integ || !key || (!data && len) || !icv)
 		return IKE_CRYPTO_EINVAL;
 	return integ_chunks(integ, key, &c, 1, icv);
+}
+
+/* ---- IKEv1's pieces ---- */
+
+int ike_prf_vec(const struct ike_prf_alg *prf, const uint8_t *key,
+		size_t key_len, const struct ike_chunk *c, size_t n,
+		uint8_t *out)
+{
+	struct chunk v[IKE_CHUNKS_MAX];
+	size_t i;
+
+	if (!prf || !key || (!c && n) || n > IKE_CHUNKS_MAX || !out)
+		return IKE_CRYPTO_EINVAL;
+	for (i = 0; i < n; i++) {
+		if (!c[i].p && c[i].len)
+			return IKE_CRYPTO_EINVAL;
+		v[i] = (struct chunk){ c[i].p, c[i].len };
+	}
+	return prf_chunks(prf, key, key_len, v, n, out);
+}
+
+int ike_hash_vec(const struct ike_prf_alg *prf, const struct ike_chunk *c,
+		 size_t n, uint8_t *out)
+{
+	EVP_MD *md = NULL;
+	EVP_MD_CTX *ctx = NULL;
+	unsigned int len = 0;
+	int ret = IKE_CRYPTO_EFAIL;
+	size_t i;
+
+	if (!prf || prf->mac != IKE_MAC_HMAC || (!c && n) || !out)
+		return IKE_CRYPTO_EINVAL;
+	md = EVP_MD_fetch(NULL, prf->digest, NULL);
+	ctx = EVP_MD_CTX_new();
+	if (!md || !ctx || !EVP_DigestInit_ex2(ctx, md, NULL))
+		goto out;
+	for (i = 0; i < n; i++)
+		if (c[i].len && (!c[i].p ||
+				 !EVP_DigestUpdate(ctx, c[i].p, c[i].len)))
+			goto out;
+	if (EVP_DigestFinal_ex(ctx, out, &len) && len == prf->out_len)
+		ret = 0;
+out:
+	EVP_MD_CTX_free(ctx);
+	EVP_MD_free(md);
+	return ret;
 }
 
 /* ---- key derivation ---- */
@@ -1317,6 +1378,30 @@ ssize_t ike_sk_decrypt(const struct ike_sk_ctx *sk, const uint8_t *aad,
 	return ct_len - pad - 1;
 wipe:
 	OPENSSL_cleanse(plain, ct_len);
+	return ret;
+}
+
+/*
+ * IKEv1's CBC: the IV is the caller's (RFC 2409 appendix B chains it from
+ * message to message), and the padding is the caller's too. sk_cipher()
+ * does the work; the key goes through an SK context wiped after.
+ */
+int ike_cbc_crypt(const struct ike_encr_alg *encr, bool enc,
+		  const uint8_t *key, const uint8_t *iv, const uint8_t *in,
+		  size_t len, uint8_t *out)
+{
+	struct ike_sk_ctx sk = { .encr = encr };
+	int ret;
+
+	if (!encr || encr->aead || encr->counter_iv || encr->salt_len ||
+	    encr->block_len < 2 || !key || !iv || (!in && len) || !out ||
+	    len % encr->block_len)
+		return IKE_CRYPTO_EINVAL;
+	if (!len)
+		return 0;
+	memcpy(sk.sk_e, key, encr->key_len);
+	ret = sk_cipher(&sk, enc, iv, NULL, 0, in, len, out, NULL);
+	OPENSSL_cleanse(&sk, sizeof(sk));
 	return ret;
 }
 

@@ -116,6 +116,42 @@ int ike_prf_plus(const struct ike_prf_alg *prf, const uint8_t *key,
 int ike_integ(const struct ike_integ_alg *integ, const uint8_t *key,
 	      const uint8_t *data, size_t len, uint8_t *icv);
 
+/*
+ * ---- for IKEv1 (RFC 2409), whose derivations concatenate up to six
+ * pieces, hash as well as MAC, and encrypt with an IV of their choosing ----
+ */
+
+/* One piece of a MAC or hash input: the pieces are taken in order. */
+struct ike_chunk {
+	const uint8_t *p;
+	size_t len;
+};
+
+#define IKE_CHUNKS_MAX		8	/* the most pieces one call takes */
+
+/*
+ * Every HMAC PRF, HMAC-MD5 included: IKEv1 negotiates MD5 as a hash (its
+ * PRF is then HMAC-MD5), which ike_prf_find() does not offer since IKEv2
+ * must not negotiate it (RFC 8247). NULL for the AES PRFs, which have no
+ * plain hash.
+ */
+const struct ike_prf_alg *ike_hmac_find(uint16_t id);
+/* prf(key, c[0] | c[1] | ... | c[n-1]) into out (prf->out_len bytes). */
+int ike_prf_vec(const struct ike_prf_alg *prf, const uint8_t *key,
+		size_t key_len, const struct ike_chunk *c, size_t n,
+		uint8_t *out);
+/* The plain hash under an HMAC PRF, of c[0] | ...: prf->out_len bytes. */
+int ike_hash_vec(const struct ike_prf_alg *prf, const struct ike_chunk *c,
+		 size_t n, uint8_t *out);
+/*
+ * CBC with the given IV (encr->iv_len bytes) over len bytes, a whole
+ * number of blocks, in place or not, no padding: enc true encrypts, false
+ * decrypts. EINVAL for a cipher that is not CBC.
+ */
+int ike_cbc_crypt(const struct ike_encr_alg *encr, bool enc,
+		  const uint8_t *key, const uint8_t *iv, const uint8_t *in,
+		  size_t len, uint8_t *out);
+
 /* ---- key derivation (sections 2.14, 2.17, 2.18) ---- */
 
 /*
