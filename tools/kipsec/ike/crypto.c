@@ -866,16 +866,20 @@ static struct ike_kex *kex_wrap(const struct kex_group *g, EVP_PKEY *pkey)
 	return kex;
 }
 
-/* The curve of an ECP group, made once per thread (never shared). */
+/*
+ * The curves of the ECP groups, each made once per thread and never
+ * shared between threads: the loop and each worker (pool.c) have theirs.
+ */
+static _Thread_local EC_GROUP *thread_ec_groups[ARRAY_SIZE(kex_groups)];
+
 static const EC_GROUP *ecp_group(const struct kex_group *g)
 {
-	static _Thread_local EC_GROUP *groups[ARRAY_SIZE(kex_groups)];
 	size_t i = g - kex_groups;
 
-	if (!groups[i])
-		groups[i] = EC_GROUP_new_by_curve_name(
+	if (!thread_ec_groups[i])
+		thread_ec_groups[i] = EC_GROUP_new_by_curve_name(
 					EC_curve_nist2nid(g->name));
-	return groups[i];
+	return thread_ec_groups[i];
 }
 
 /*
