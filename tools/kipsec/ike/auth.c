@@ -154,6 +154,14 @@ void ikesa_auth_request(struct ike_daemon *d, struct ikesa *sa,
 	}
 	ikesa_established(d, sa);
 	ikesa_note_ok(d, sa->conn_name);
+	if (!ike_msg_has(m, IKE_PL_SA) && !ike_msg_has(m, IKE_PL_TSI) &&
+	    !ike_msg_has(m, IKE_PL_TSR)) {
+		/* an IKE SA alone, without a CHILD_SA (RFC 6023) */
+		ikesa_send_encrypted(d, sa, IKE_AUTH, true, &inner);
+		ike_log("%s: IKE SA established with %s (responder), no CHILD_SA asked for",
+			sa->conn_name, peer);
+		return;
+	}
 	child_err = auth_child(d, sa, m, &ch, why, sizeof(why));
 	if (child_err) {
 		ikesa_note(d, sa->conn_name, "IKE SA established with %s; we refused its CHILD_SA (%s): %s",

@@ -156,8 +156,10 @@ uint16_t ikesa_child_choose(struct ike_daemon *d, struct ikesa *sa,
 
 	(void)d;
 	if (!ike_msg_has(m, IKE_PL_SA) || !ike_msg_has(m, IKE_PL_TSI) ||
-	    !ike_msg_has(m, IKE_PL_TSR))
+	    !ike_msg_has(m, IKE_PL_TSR)) {
+		snprintf(why, size, "the request lacks its SA, TSi or TSr payload");
 		return IKE_N_INVALID_SYNTAX;
+	}
 	for (i = 0; i < sa->conn->n_children; i++) {
 		const struct ike_child *t = &sa->conn->children[i];
 
