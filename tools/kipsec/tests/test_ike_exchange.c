@@ -1,0 +1,505 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The IKEv2 exchanges of the daemon as state machines, with a fake clock
+ * and a fake network: two daemons in this process, "moon" (192.0.2.1)
+ * and "sun" (192.0.2.2), whose datagrams go into a queue the test hands
+ * over, loses or holds as it likes, and whose clock only moves when the
+ * test says. No sockets, no kernel: the connection has no CHILD_SA, so
+ * the IKE SA's life alone is exercised (IKE_SA_INIT, IKE_AUTH with a
+ * pre-shared key, retransmission, the repeated answer to a repeated
+ * request, the half-open timeout, Delete).
+ *
+ * Both ends are ours, so these tests prove the state machines and their
+ * timing, not interoperability: selftests/kipsec-ike.sh does that against
+ * charon. The expected timing is RFC 7296 section 2.1's (retransmit, then
+ * give up) with the daemon's schedule (--retransmit-timeout doubled each
+ * time, --retransmit-tries times); 2.1's rule that a repeated request gets
+ * the very same response; 1.4.1's Delete.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <arpa/inet.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ike/conf.h"
+#include "ike/daemon.h"
+#include "ike/ikesa.h"
+#include "ike/ikesa_int.h"
+#include "ike/pool.h"
+
+#define RETRANSMIT_MS	2000
+#define TRIES		3
+#define QUEUE_MAX	32
+
+/* ---- the fake clock ---- */
+
+static uint64_t clock_ms;
+
+uint64_t ike_now_ms(void)
+{
+	return clock_ms;
+}
+
+/* ---- the fake log: every line, in order ---- */
+
+static char log_text[1 << 16];
+static size_t log_len;
+
+static void log_v(const char *fmt, va_list ap)
+{
+	int n;
+
+	if (log_len >= sizeof(log_text) - 2)
+		return;
+	n = vsnprintf(log_text + log_len, sizeof(log_text) - log_len - 1,
+		      fmt, ap);
+	if (n < 0)
+		return;
+	log_len += (size_t)n < sizeof(log_text) - log_len - 1 ?
+		   (size_t)n : sizeof(log_text) - log_len - 2;
+	log_text[log_len++] = '\n';
+	log_text[log_len] = '\0';
+}
+
+void ike_log(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_v(fmt, ap);
+	va_end(ap);
+}
+
+void ike_debug(const struct ike_daemon *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!d->debug)
+		return;
+	va_start(ap, fmt);
+	log_v(fmt, ap);
+	va_end(ap);
+}
+
+/* ---- the fake network ---- */
+
+struct host {
+	const char *name;
+	const char *addr;
+	struct ike_daemon d;
+	struct ike_pool pool;
+	char dir[64];
+	char conf[96];			/* its kipsec.conf */
+	unsigned int sent;		/* datagrams it sent */
+};
+
+static struct host moon = { .name = "moon", .addr = "192.0.2.1" };
+static struct host sun = { .name = "sun", .addr = "192.0.2.2" };
+
+struct datagram {
+	struct host *from, *to;
+	struct sockaddr_storage src, dst;
+	uint8_t p[IKE_MSG_MAX];
+	size_t len;
+};
+
+static struct datagram queue[QUEUE_MAX];
+static size_t queued;
+
+static struct host *host_of(const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
+	char a[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &sin->sin_addr, a, sizeof(a));
+	if (!strcmp(a, moon.addr))
+		return &moon;
+	if (!strcmp(a, sun.addr))
+		return &sun;
+	return NULL;
+}
+
+static struct host *host_by_daemon(const struct ike_daemon *d)
+{
+	return d == &moon.d ? &moon : &sun;
+}
+
+int ike_send(struct ike_daemon *d, const struct sockaddr_storage *local,
+	     const struct sockaddr_storage *remote, const uint8_t *p,
+	     size_t len)
+{
+	struct datagram *q;
+
+	assert_true(queued < QUEUE_MAX);
+	assert_true(len <= IKE_MSG_MAX);
+	q = &queue[queued++];
+	q->from = host_by_daemon(d);
+	q->to = host_of(remote);
+	assert_non_null(q->to);
+	q->src = *local;
+	q->dst = *remote;
+	memcpy(q->p, p, len);
+	q->len = len;
+	q->from->sent++;
+	return 0;
+}
+
+int ike_send_keepalive(struct ike_daemon *d,
+		       const struct sockaddr_storage *local,
+		       const struct sockaddr_storage *remote)
+{
+	(void)d;
+	(void)local;
+	(void)remote;
+	return 0;
+}
+
+/* The oldest datagram in flight, taken off the network (lost). */
+static struct datagram take(void)
+{
+	struct datagram q;
+
+	assert_true(queued > 0);
+	q = queue[0];
+	memmove(queue, queue + 1, --queued * sizeof(queue[0]));
+	return q;
+}
+
+static void deliver(const struct datagram *q)
+{
+	struct ike_dgram dg = {
+		.local = q->dst, .remote = q->src,
+		.p = q->p, .len = q->len,
+	};
+
+	ikesa_input(&q->to->d, &dg);
+}
+
+/* Hand over everything in flight, and what that makes the hosts send. */
+static void deliver_all(void)
+{
+	struct datagram q;
+
+	while (queued) {
+		q = take();
+		deliver(&q);
+	}
+}
+
+/* The IKE exchange type and response flag of a datagram. */
+static uint8_t exchange_of(const struct datagram *q)
+{
+	return q->p[18];
+}
+
+static bool is_response(const struct datagram *q)
+{
+	return q->p[19] & IKE_FLAG_RESPONSE;
+}
+
+/* Move the clock to at and run both daemons' timers. */
+static void clock_to(uint64_t at)
+{
+	clock_ms = at;
+	ikesa_run_timers(&moon.d, clock_ms);
+	ikesa_run_timers(&sun.d, clock_ms);
+}
+
+/* ---- the two daemons ---- */
+
+static const char psk[] = "0x6b69707365632d756e69742d74657374";
+
+static void write_conf(struct host *h, const struct host *peer)
+{
+	FILE *f = fopen(h->conf, "w");
+
+	assert_non_null(f);
+	fprintf(f,
+		"connections {\n"
+		"  gw {\n"
+		"    version = 2\n"
+		"    local_addrs = %s\n"
+		"    remote_addrs = %s\n"
+		"    proposals = aes256-sha256-modp2048\n"
+		"    local {\n      auth = psk\n      id = %s.test\n    }\n"
+		"    remote {\n      auth = psk\n      id = %s.test\n    }\n"
+		"  }\n"
+		"}\n"
+		"secrets {\n"
+		"  ike-gw {\n    id = %s.test\n    secret = %s\n  }\n"
+		"}\n",
+		h->addr, peer->addr, h->name, peer->name, peer->name, psk);
+	fclose(f);
+}
+
+static void host_start(struct host *h, const struct host *peer)
+{
+	char err[512];
+
+	snprintf(h->dir, sizeof(h->dir), "/tmp/test_ike_exchange.XXXXXX");
+	assert_non_null(mkdtemp(h->dir));
+	snprintf(h->conf, sizeof(h->conf), "%s/kipsec.conf", h->dir);
+	write_conf(h, peer);
+	memset(&h->d, 0, sizeof(h->d));
+	h->d.conf_path = h->conf;
+	h->d.conf = calloc(1, sizeof(*h->d.conf));
+	assert_non_null(h->d.conf);
+	if (ike_config_load(h->d.conf, h->conf, err, sizeof(err)))
+		fail_msg("%s: %s", h->name, err);
+	h->d.udp[IKE_AF4][IKE_P500] = h->d.udp[IKE_AF4][IKE_P4500] = -1;
+	h->d.udp[IKE_AF6][IKE_P500] = h->d.udp[IKE_AF6][IKE_P4500] = -1;
+	h->d.ctl = h->d.epfd = -1;
+	h->d.retransmit_tries = TRIES;
+	h->d.retransmit_ms = RETRANSMIT_MS;
+	h->d.debug = true;
+	h->d.sas = ikesa_table_new();
+	assert_non_null(h->d.sas);
+	memset(&h->pool, 0, sizeof(h->pool));
+	ike_pool_start(&h->pool, 0);	/* jobs run at once, here */
+	h->d.pool = &h->pool;
+	h->sent = 0;
+	ikesa_config_changed(&h->d, NULL);
+}
+
+static void host_stop(struct host *h)
+{
+	ike_pool_stop(&h->d, &h->pool);
+	ikesa_table_free(&h->d);
+	ike_config_free(h->d.conf);
+	free(h->d.conf);
+	unlink(h->conf);
+	rmdir(h->dir);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	clock_ms = 1000000;
+	queued = 0;
+	log_len = 0;
+	log_text[0] = '\0';
+	host_start(&moon, &sun);
+	host_start(&sun, &moon);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	host_stop(&moon);
+	host_stop(&sun);
+	return 0;
+}
+
+/* The one IKE SA of h in state s (NULL: h has none). */
+static void assert_sa(struct host *h, enum ikesa_state s)
+{
+	struct ikesa *sa = h->d.sas->head;
+
+	assert_non_null(sa);
+	assert_null(sa->next);
+	if (sa->state != s)
+		fail_msg("%s: IKE SA %s, expected %s", h->name,
+			 ikesa_state_id(sa->state), ikesa_state_id(s));
+}
+
+static void assert_no_sa(struct host *h)
+{
+	ikesa_reap_all(&h->d);
+	if (h->d.sas->head)
+		fail_msg("%s: an IKE SA in state %s", h->name,
+			 ikesa_state_id(h->d.sas->head->state));
+}
+
+static void assert_logged(const char *text)
+{
+	if (!strstr(log_text, text))
+		fail_msg("not in the log: \"%s\"\n--- log:\n%s", text, log_text);
+}
+
+static void establish(void)
+{
+	ikesa_up(&moon.d, "gw", NULL);
+	deliver_all();
+	assert_sa(&moon, IKESA_ESTABLISHED);
+	assert_sa(&sun, IKESA_ESTABLISHED);
+}
+
+/* ---- the tests ---- */
+
+/* Four messages, each state change on the way logged. */
+static void test_establish(void **state)
+{
+	(void)state;
+	establish();
+	assert_int_equal(moon.sent, 2);
+	assert_int_equal(sun.sent, 2);
+	assert_logged("gw: IKE SA NEW -> INIT_SENT");
+	assert_logged("gw: IKE SA INIT_SENT -> AUTH_SENT");
+	assert_logged("gw: IKE SA AUTH_SENT -> ESTABLISHED");
+	assert_logged("gw: IKE SA NEW -> HALF_OPEN");
+	assert_logged("gw: IKE SA HALF_OPEN -> ESTABLISHED");
+	assert_null(strstr(log_text, "refused"));
+	assert_logged("gw: IKE SA established with moon.test (responder), no CHILD_SA asked for");
+}
+
+/*
+ * Nobody answers: the request goes again after 2, 4 and 8 s, not a
+ * millisecond earlier; 16 s after the last one the IKE SA fails with
+ * the sentence that names where the packets went.
+ */
+static void test_no_answer(void **state)
+{
+	uint64_t t0 = clock_ms, at = t0;
+	struct datagram first, again;
+	int i;
+
+	(void)state;
+	ikesa_up(&moon.d, "gw", NULL);
+	assert_int_equal(queued, 1);
+	first = take();
+	assert_int_equal(exchange_of(&first), IKE_SA_INIT);
+	for (i = 1; i <= TRIES; i++) {
+		at += (uint64_t)RETRANSMIT_MS << (i - 1);
+		clock_to(at - 1);
+		assert_int_equal(queued, 0);
+		clock_to(at);
+		assert_int_equal(queued, 1);
+		again = take();	/* lost too */
+		assert_memory_equal(again.p, first.p, first.len);
+	}
+	assert_sa(&moon, IKESA_INIT_SENT);
+	clock_to(at + ((uint64_t)RETRANSMIT_MS << TRIES));
+	assert_int_equal(queued, 0);
+	assert_no_sa(&moon);
+	assert_int_equal(moon.sent, 1 + TRIES);
+	assert_logged("gw: IKE_SA_INIT: no answer from 192.0.2.2[500] after 3 retransmissions: the peer is unreachable or not running IKE there");
+	assert_no_sa(&sun);
+}
+
+/*
+ * The IKE_SA_INIT response is lost: the repeated request gets the same
+ * response, byte for byte, and no second half-open SA (section 2.1).
+ */
+static void test_init_response_lost(void **state)
+{
+	struct datagram req, resp, again;
+
+	(void)state;
+	ikesa_up(&moon.d, "gw", NULL);
+	req = take();
+	deliver(&req);
+	resp = take();		/* lost */
+	assert_true(is_response(&resp));
+	assert_sa(&sun, IKESA_HALF_OPEN);
+	clock_to(clock_ms + RETRANSMIT_MS);
+	req = take();		/* the retransmission reaches sun */
+	deliver(&req);
+	again = take();
+	assert_int_equal(again.len, resp.len);
+	assert_memory_equal(again.p, resp.p, resp.len);
+	assert_sa(&sun, IKESA_HALF_OPEN);
+	deliver(&again);
+	deliver_all();
+	assert_sa(&moon, IKESA_ESTABLISHED);
+	assert_sa(&sun, IKESA_ESTABLISHED);
+}
+
+/* The IKE_AUTH response is lost: the repeated IKE_AUTH, same answer. */
+static void test_auth_response_lost(void **state)
+{
+	struct datagram q, resp, again;
+
+	(void)state;
+	ikesa_up(&moon.d, "gw", NULL);
+	q = take();		/* IKE_SA_INIT request */
+	deliver(&q);
+	q = take();		/* its response */
+	deliver(&q);
+	q = take();		/* IKE_AUTH request */
+	assert_int_equal(exchange_of(&q), IKE_AUTH);
+	deliver(&q);
+	resp = take();		/* lost */
+	assert_true(is_response(&resp));
+	assert_sa(&sun, IKESA_ESTABLISHED);
+	assert_sa(&moon, IKESA_AUTH_SENT);
+	clock_to(clock_ms + RETRANSMIT_MS);
+	q = take();		/* the IKE_AUTH request again */
+	assert_int_equal(exchange_of(&q), IKE_AUTH);
+	deliver(&q);
+	again = take();
+	assert_int_equal(again.len, resp.len);
+	assert_memory_equal(again.p, resp.p, resp.len);
+	deliver(&again);
+	assert_int_equal(queued, 0);
+	assert_sa(&moon, IKESA_ESTABLISHED);
+	assert_sa(&sun, IKESA_ESTABLISHED);
+}
+
+/*
+ * A responder whose IKE_SA_INIT answer never got an IKE_AUTH forgets
+ * the half-open SA after 30 s, not before.
+ */
+static void test_half_open_times_out(void **state)
+{
+	uint64_t t0 = clock_ms;
+	struct datagram req;
+
+	(void)state;
+	ikesa_up(&moon.d, "gw", NULL);
+	req = take();
+	deliver(&req);
+	queued = 0;		/* the answer lost */
+	clock_to(t0 + 30000 - 1);
+	queued = 0;		/* moon's retransmissions lost too */
+	assert_sa(&sun, IKESA_HALF_OPEN);
+	clock_to(t0 + 30000);
+	assert_no_sa(&sun);
+	assert_logged("gw: half-open IKE SA timed out");
+}
+
+/* `kipsec down`: a Delete, answered; both sides forget the IKE SA. */
+static void test_delete(void **state)
+{
+	struct datagram del;
+
+	(void)state;
+	establish();
+	ikesa_down(&moon.d, "gw", NULL);
+	assert_int_equal(queued, 1);
+	del = take();
+	assert_int_equal(exchange_of(&del), IKE_INFORMATIONAL);
+	assert_false(is_response(&del));
+	assert_sa(&moon, IKESA_DELETING);
+	deliver(&del);
+	assert_no_sa(&sun);
+	assert_logged("gw: the peer deleted the IKE SA");
+	deliver_all();
+	assert_no_sa(&moon);
+	assert_logged("gw: IKE SA ESTABLISHED -> DELETING");
+	assert_logged("gw: IKE SA DELETING -> DEAD");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_establish, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_answer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_init_response_lost, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_auth_response_lost, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_half_open_times_out, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
