@@ -11,12 +11,6 @@
 
 #include "ikesa_int.h"
 
-void ikesa_pending_clear(struct ikesa_pending *p)
-{
-	free(p->buf);
-	memset(p, 0, sizeof(*p));
-}
-
 /* ---- sending: requests are kept for retransmission, responses too ---- */
 
 static void header_of(const struct ikesa *sa, uint8_t exchange, bool response,

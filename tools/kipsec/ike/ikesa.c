@@ -316,6 +316,12 @@ struct ikesa *ikesa_new(struct ike_daemon *d, const struct ike_conn *conn,
 	return sa;
 }
 
+void ikesa_pending_clear(struct ikesa_pending *p)
+{
+	free(p->buf);
+	memset(p, 0, sizeof(*p));
+}
+
 void ikesa_free(struct ike_daemon *d, struct ikesa *sa)
 {
 	struct ikesa **pp, *o;

@@ -7,6 +7,7 @@
 #ifndef KIPSEC_IKE_IKESA_INT_H
 #define KIPSEC_IKE_IKESA_INT_H
 
+#include "creds.h"
 #include "crypto.h"
 #include "ikesa.h"
 #include "msg.h"
@@ -215,6 +216,8 @@ void ikesa_reap_all(struct ike_daemon *d);
  */
 void ikesa_reap_event(struct ike_daemon *d, struct ikesa *sa);
 void ikesa_free(struct ike_daemon *d, struct ikesa *sa);
+/* Our request no longer awaits its answer: its bytes go. */
+void ikesa_pending_clear(struct ikesa_pending *p);
 /*
  * Whether the timers of the SAs are to be walked at now; if not, *next
  * is when. After a walk, ikesa_timers_walked() with the nearest deadline
@@ -233,7 +236,6 @@ void ikesa_keylog(struct ike_daemon *d, const struct ikesa *sa);
 uint64_t ikesa_earliest(uint64_t a, uint64_t b);
 
 /* exchange.c */
-void ikesa_pending_clear(struct ikesa_pending *p);
 void ikesa_transmit(struct ike_daemon *d, struct ikesa *sa,
 		    const uint8_t *p, size_t len);
 /* Takes buf: sends it now and again until the response comes. */
@@ -263,6 +265,10 @@ void ikesa_informational_request(struct ike_daemon *d, struct ikesa *sa,
 				 struct ike_msg *m);
 /* Tell the peer (INFORMATIONAL with a Delete of the IKE SA), then go. */
 void ikesa_delete(struct ike_daemon *d, struct ikesa *sa);
+void ikesa_put_esp_delete(struct ike_buf *b, uint32_t spi);
+void ikesa_child_peer_delete(struct ike_daemon *d, struct ikesa *sa,
+			     const struct ike_pl_delete *del,
+			     struct ike_buf *reply);
 
 /* exchange.c, before any IKE SA */
 /* An unprotected IKE_SA_INIT response with one error notify (section 2.21.1). */
@@ -312,10 +318,6 @@ void ikesa_child_close(struct ike_daemon *d, struct ikesa *sa,
 void ikesa_child_remove(struct ike_daemon *d, struct ikesa *sa);
 struct child_sa *ikesa_child_by_spi_in(struct ikesa *sa, uint32_t spi,
 				       struct ikesa_child **slot);
-void ikesa_put_esp_delete(struct ike_buf *b, uint32_t spi);
-void ikesa_child_peer_delete(struct ike_daemon *d, struct ikesa *sa,
-			     const struct ike_pl_delete *del,
-			     struct ike_buf *reply);
 int ikesa_trap_install(struct ike_daemon *d, const struct ike_conn *conn,
 		       const struct ike_child *child);
 void ikesa_trap_remove_all(struct ike_daemon *d);
@@ -382,8 +384,6 @@ const char *ikesa_id_text(const struct ike_pl_id *id, char *buf,
 			  size_t size);
 const char *ikesa_local_id_text(const struct ikesa *sa, char *buf,
 				size_t size);
-void ikesa_creds_reload(struct ike_daemon *d);
-void ikesa_creds_free(struct ike_daemon *d);
 void ikesa_put_certreq(struct ike_daemon *d, const struct ikesa *sa,
 		       struct ike_buf *b);
 int ikesa_put_auth(struct ike_daemon *d, struct ikesa *sa, const char *peer,

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The INFORMATIONAL exchange of the IKE SA itself (RFC 7296 1.4): the
- * peer's requests (Deletes, liveness checks) and our Delete of the IKE SA.
- * CHILD_SA Deletes we send are rekey.c's.
+ * The INFORMATIONAL exchange (RFC 7296 1.4): the peer's requests (its
+ * Deletes of the IKE SA and of CHILD_SAs, liveness checks), our Delete of
+ * the IKE SA, and the Delete payload of an ESP SA. When we delete a
+ * CHILD_SA, rekey.c sends the request.
  */
+#include <arpa/inet.h>
+#include <string.h>
+
 #include "ikesa_int.h"
 
 void ikesa_informational_request(struct ike_daemon *d, struct ikesa *sa,
@@ -47,4 +51,77 @@ void ikesa_delete(struct ike_daemon *d, struct ikesa *sa)
 	ikesa_send_encrypted(d, sa, IKE_INFORMATIONAL, false, &inner);
 	ikesa_child_remove(d, sa);
 	ikesa_set_state(d, sa, IKESA_DELETING);
+}
+
+void ikesa_put_esp_delete(struct ike_buf *b, uint32_t spi)
+{
+	uint32_t spi_be = htonl(spi);
+
+	ike_put_delete(b, &(struct ike_pl_delete){
+		.proto = IKE_PROTO_ESP, .spi_size = 4, .n_spi = 1,
+		.spis = (const uint8_t *)&spi_be,
+	});
+}
+
+/*
+ * The peer deleted the ESP SA whose inbound SPI (our outbound one) is
+ * spi; its partner goes too, and our SPI goes back in the reply:
+ *  - the predecessor of a rekey we answered is how that rekey ends: the
+ *    new outbound SA goes in first;
+ *  - the peer's redundant SA of a collision it lost;
+ *  - the pair in use: the CHILD_SA is closed, unless the peer's rekey of
+ *    it, which collided with ours, stands: then that one takes over.
+ */
+static void peer_delete_one(struct ike_daemon *d, struct ikesa *sa,
+			    uint32_t spi, struct ike_buf *reply)
+{
+	struct ikesa_child *ch;
+	struct child_sa **c = NULL;
+
+	for (ch = sa->children; ch; ch = ch->next) {
+		if (ch->old && ch->old->spi_out == spi)
+			c = &ch->old;
+		else if (ch->theirs && ch->theirs->spi_out == spi)
+			c = &ch->theirs;
+		else if (ch->rekey && ch->rekey->spi_out == spi &&
+			 ch->rekey->installed)
+			c = &ch->rekey;
+		else if (!ch->cur.installed || ch->cur.spi_out != spi)
+			continue;
+		break;
+	}
+	if (!ch)
+		return;
+	if (!c && ch->theirs) {
+		ikesa_child_promote(ch, &ch->theirs);
+		c = &ch->old;
+	}
+	if (!c) {
+		ike_log("%s: the peer deleted CHILD_SA %s", sa->conn_name,
+			ch->cur.name);
+		ikesa_put_esp_delete(reply, ch->cur.spi_in);
+		ikesa_child_close(d, sa, ch);
+		return;
+	}
+	if (c == &ch->old)
+		ikesa_child_add_out(d, &ch->cur);
+	ikesa_put_esp_delete(reply, (*c)->spi_in);
+	ikesa_child_sa_free(d, sa, c);
+	ike_debug(d, "%s: CHILD_SA %s: the peer deleted SAs 0x%08x out",
+		  sa->conn_name, ch->cur.name, spi);
+}
+
+void ikesa_child_peer_delete(struct ike_daemon *d, struct ikesa *sa,
+			     const struct ike_pl_delete *del,
+			     struct ike_buf *reply)
+{
+	uint16_t i;
+	uint32_t spi;
+
+	if (del->proto != IKE_PROTO_ESP || del->spi_size != 4)
+		return;
+	for (i = 0; i < del->n_spi; i++) {
+		memcpy(&spi, del->spis + 4 * i, 4);
+		peer_delete_one(d, sa, ntohl(spi), reply);
+	}
 }

@@ -5,13 +5,13 @@
  * (RFC 7427). Both directions: what we send about ourselves in IKE_AUTH,
  * and what we check of the peer, with the reason when it does not hold.
  */
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/crypto.h>
 
 #include "cert.h"
 #include "conf.h"
+#include "creds.h"
 #include "ikesa_int.h"
 
 #define OCTETS_MAX	(IKE_MSG_MAX + IKE_NONCE_MAX + IKE_PRF_OUT_MAX)
@@ -104,100 +104,11 @@ static size_t id_body(const struct ike_pl_id *id, uint8_t *out)
 	return 4 + id->data.len;
 }
 
-/* ---- credentials, loaded with the configuration ---- */
-
-struct ikesa_creds {
-	struct ikesa_creds *next;
-	struct ike_local_cred *lc;	/* auth = pubkey locally */
-	struct ike_ca_store *cas;	/* auth = pubkey remotely */
-	char conn[];
-};
-
-static void creds_free(struct ikesa_table *t)
-{
-	struct ikesa_creds *c;
-
-	while ((c = t->creds)) {
-		t->creds = c->next;
-		ike_local_cred_free(c->lc);
-		ike_ca_store_free(c->cas);
-		free(c);
-	}
-}
-
-/*
- * Certificates and keys of every connection that uses them, from the
- * swanctl layout under the configuration file's directory (x509/,
- * x509ca/, private/): a problem shows at (re)load, not at the first
- * negotiation.
- */
-void ikesa_creds_reload(struct ike_daemon *d)
-{
-	char *path = strdup(d->conf_path), *base, why[512];
-	struct ikesa_creds *c;
-	size_t i;
-
-	creds_free(d->sas);
-	if (!path)
-		return;
-	base = dirname(path);
-	for (i = 0; i < d->conf->n_conns; i++) {
-		const struct ike_conn *conn = &d->conf->conns[i];
-
-		if (conn->local.auth != IKE_CONF_AUTH_PUBKEY &&
-		    conn->remote.auth != IKE_CONF_AUTH_PUBKEY)
-			continue;
-		c = calloc(1, sizeof(*c) + strlen(conn->name) + 1);
-		if (!c)
-			break;
-		strcpy(c->conn, conn->name);
-		c->next = d->sas->creds;
-		d->sas->creds = c;
-		if (conn->local.auth == IKE_CONF_AUTH_PUBKEY) {
-			c->lc = conn->local.certs.n ?
-				ike_local_cred_load(base,
-						    conn->local.certs.v[0],
-						    NULL, why, sizeof(why)) :
-				NULL;
-			if (!c->lc)
-				ike_log("%s: local certificate: %s", conn->name,
-					conn->local.certs.n ? why :
-					"no certs configured");
-		}
-		if (conn->remote.auth == IKE_CONF_AUTH_PUBKEY) {
-			c->cas = ike_ca_store_load(base,
-						   conn->remote.certs.v,
-						   conn->remote.certs.n, why,
-						   sizeof(why));
-			if (!c->cas)
-				ike_log("%s: remote cacerts: %s", conn->name,
-					why);
-		}
-	}
-	free(path);
-}
-
-void ikesa_creds_free(struct ike_daemon *d)
-{
-	creds_free(d->sas);
-}
-
-static const struct ikesa_creds *creds_of(struct ike_daemon *d,
-					  const char *conn)
-{
-	const struct ikesa_creds *c;
-
-	for (c = d->sas->creds; c; c = c->next)
-		if (!strcmp(c->conn, conn))
-			return c;
-	return NULL;
-}
-
 /* Our CERTREQ: the CAs we accept the peer's certificate from. */
 void ikesa_put_certreq(struct ike_daemon *d, const struct ikesa *sa,
 		       struct ike_buf *b)
 {
-	const struct ikesa_creds *c = creds_of(d, sa->conn_name);
+	const struct ikesa_creds *c = ikesa_creds_of(d, sa->conn_name);
 	uint8_t hashes[IKE_CERTREQ_HASH_LEN * 16];
 	ssize_t n;
 
@@ -339,7 +250,7 @@ int ikesa_put_auth(struct ike_daemon *d, struct ikesa *sa, const char *peer,
 		   struct ike_buf *b, char *why, size_t size)
 {
 	uint8_t value[IKE_AUTH_SIG_MAX];
-	const struct ikesa_creds *c = creds_of(d, sa->conn_name);
+	const struct ikesa_creds *c = ikesa_creds_of(d, sa->conn_name);
 	uint8_t data[IKE_DN_MAX], rdata[IKE_DN_MAX], rtext[IKE_DN_MAX];
 	bool pubkey = sa->conn->local.auth == IKE_CONF_AUTH_PUBKEY;
 	const uint8_t *der;
@@ -421,7 +332,7 @@ static int check_cert(struct ike_daemon *d, struct ikesa *sa,
 		      const struct ike_pl_auth *auth, char *why, size_t size)
 {
 	uint8_t octets[OCTETS_MAX];
-	const struct ikesa_creds *c = creds_of(d, sa->conn_name);
+	const struct ikesa_creds *c = ikesa_creds_of(d, sa->conn_name);
 	struct ike_cert *certs[IKE_MAX_CERT] = { 0 };
 	enum ike_sig_scheme scheme;
 	size_t i, n = 0;
