@@ -273,6 +273,18 @@ count_check() {
 # Every successful add is counted in ADDED.
 t "dump and limits count exactly the $ADDED SAs added" count_check "$ADDED"
 
+# -batch: -j after the object applies to its line alone (kipsec.8)
+batch_flags() {
+	local out
+	out=$(kip -batch - <<<$'limits show -j\nlimits show') || return 1
+	[ "$(wc -l <<<"$out")" = 2 ] &&
+	jq -e 'has("sa_count")' <<<"$(head -n 1 <<<"$out")" >/dev/null &&
+	grep -q '^max-sas ' <<<"$(tail -n 1 <<<"$out")" && return 0
+	diag "kipsec -batch output: $out"
+	return 1
+}
+t "batch: -j after the object applies to that line" batch_flags
+
 # ------------------------------------------------------------ update
 ns_fresh
 KEYS+=("$GCMKEY")

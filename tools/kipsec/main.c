@@ -167,6 +167,22 @@ static int run_command(int argc, char **argv, const struct opts *o)
 
 #define BATCH_MAX_WORDS 128
 
+/*
+ * One line of a batch: -j and -s may stand anywhere on it, as on the
+ * command line, and count for that line alone.
+ */
+static int run_batch_line(int argc, char **argv, const struct opts *o)
+{
+	struct opts line = *o;
+	int i, out = 1;
+
+	for (i = 1; i < argc; i++)
+		if (!flag_option(argv[i], &line))
+			argv[out++] = argv[i];
+	argv[out] = NULL;
+	return run_command(out, argv, &line);
+}
+
 /* One command per line, words split at blanks; # starts a comment line. */
 static int run_batch(const char *path, const struct opts *o)
 {
@@ -191,7 +207,7 @@ static int run_batch(const char *path, const struct opts *o)
 		argv[argc] = NULL;
 		if (argc == 1 || argv[1][0] == '#')
 			continue;
-		ret = run_command(argc, argv, o);
+		ret = run_batch_line(argc, argv, o);
 		if (ret != EXIT_OK)
 			errx_kipsec("batch %s:%lu: command failed", path,
 				    lineno);
