@@ -54,7 +54,11 @@
 #  11. rekey collisions, of the CHILD_SA and of the IKE_SA: both sides
 #      rekey at once, a relay between them makes the requests cross; one
 #      SA survives on both sides, charon logs the collision, UDP streams
-#      lose nothing (selftests/ike/collision.sh, selftests/ike/relay.py).
+#      lose nothing (selftests/ike/collision.sh, selftests/ike/relay.py);
+#  12. an eager responder: charon sends on the CHILD_SA it created in
+#      IKE_AUTH while the relay holds its answer to moon; kipsec.ko holds
+#      those packets until the SA is keyed, and a UDP stream loses nothing
+#      (kipsec only; selftests/ike/eager.sh).
 #
 # Every case cleans up (daemons, background jobs, namespaces) in case_end,
 # which the EXIT trap runs too. Waits poll with generous bounds (TCG).
@@ -730,6 +734,8 @@ case_mis_pfs() {
 . "$TOP/selftests/ike/children.sh"
 # shellcheck source=ike/collision.sh
 . "$TOP/selftests/ike/collision.sh"
+# shellcheck source=ike/eager.sh
+. "$TOP/selftests/ike/eager.sh"
 
 # ---------------------------------------------------------------- main
 on_exit case_end
@@ -758,6 +764,7 @@ case_children moon
 case_children sun
 case_collision child
 case_collision ike
+case_eager
 diag "all cases in $((SECONDS - start)) s"
 exit
 }

@@ -8,7 +8,7 @@
 # cross.
 #
 # To make them cross every time, moon and sun are joined through a relay
-# (topo_relay: a namespace between them whose selftests/ike/relay.py
+# (net.sh's topo_relay: a namespace between them whose selftests/ike/relay.py
 # copies frames from one veth to the other; the test kernel has no qdiscs,
 # so no netem). The relay holds IKE back on request: sun starts rekeying
 # (swanctl --rekey), the relay holds its CREATE_CHILD_SA request; moon
@@ -36,57 +36,6 @@ COLL_DETECT_CHILD='detected CHILD_REKEY collision with CHILD_REKEY'
 COLL_END_CHILD='CHILD_SA rekey collision (won|lost)'
 COLL_DETECT_IKE='detected IKE_REKEY collision with IKE_REKEY'
 COLL_END_IKE='IKE_SA rekey collision (won|lost)'
-
-# topo_relay: topo_direct's addresses and subnets, with namespace WAN
-# between moon and sun: moon eth0 -- tomoon WAN tosun -- sun eth0, the
-# relay copying frames between tomoon and tosun.
-RELAY_PID='' RELAY_LOG=''
-topo_relay() {
-	mkns MOON WAN SUN || return 1
-	ip link add eth0 netns "$MOON" type veth peer name tomoon netns "$WAN" &&
-	ip link add tosun netns "$WAN" type veth peer name eth0 netns "$SUN" ||
-		return 1
-	ipb "$WAN" <<-EOF || return 1
-	link set dev tomoon up promisc on
-	link set dev tosun up promisc on
-	EOF
-	ends_up && relay_start
-}
-
-# relay_start: relay.py in WAN (killed by case_end), ready, and moon
-# reaches sun through it.
-relay_start() {
-	RELAY_LOG=$CDIR/relay.log
-	rm -f "$CDIR/relay.ready"
-	bg RELAY_PID ip netns exec "$WAN" "$PYTHON" "$IKEDIR/relay.py" \
-		"$CDIR/relay.ready" tomoon tosun >"$RELAY_LOG" 2>&1
-	if ! poll 60 test -e "$CDIR/relay.ready"; then
-		diag "relay.py did not start: $(cat "$RELAY_LOG")"
-		return 1
-	fi
-	pingx "$MOON" 5~ + -i 0.5 -W 2 -w 20 "$SUN_IP"
-}
-
-# relay_hold: the relay holds IKE from now on. relay_release: it sends
-# what it held and passes IKE again.
-RELAY_MARK=0
-relay_hold() {
-	RELAY_MARK=$(wc -l <"$RELAY_LOG")
-	kill -USR1 "$RELAY_PID" &&
-	poll 10 relay_says '^hold$' && return 0
-	diag "the relay does not hold: $(tail -n 5 "$RELAY_LOG")"
-	return 1
-}
-relay_release() {
-	kill -USR2 "$RELAY_PID" &&
-	poll 10 relay_says '^release ' && return 0
-	diag "the relay does not release: $(tail -n 5 "$RELAY_LOG")"
-	return 1
-}
-# relay_says ERE: the relay's log since relay_hold has such a line.
-relay_says() {
-	tail -n +$((RELAY_MARK + 1)) "$RELAY_LOG" | grep -qE -- "$1"
-}
 
 # collide child|ike NAME: IKE held, sun starts rekeying NAME, its request
 # held, moon starts rekeying NAME, its request held, both released.

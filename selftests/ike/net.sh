@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2016 # (bash -c code is in single quotes on purpose)
 #
-# Plumbing of selftests/kipsec-ike.sh, sourced after ../lib.sh: the two
+# Plumbing of selftests/kipsec-ike.sh, sourced after ../lib.sh: the three
 # topologies, counted UDP streams and what the captures must not show.
 # Cases, namespaces, pings, TCP with sha256 at the receiver and captures
 # come from ../datapath/traffic.sh (shared with kipsec-datapath.sh), which
@@ -15,6 +15,8 @@
 #   nat:     moon eth0 172.16.0.1/24 ---- priv 172.16.0.254  NAT
 #            pub 192.168.0.254/24 ---- sun eth0 192.168.0.2/24
 #            (moon's default route via the NAT)
+#   relay:   direct's addresses, with namespace WAN between moon and sun
+#            whose relay.py copies the frames and holds IKE on request
 #
 # Both: moon protects 10.1.0.0/16 (dummy0 10.1.0.1), sun 10.2.0.0/16
 # (dummy0 10.2.0.1); each routes the other's subnet to the other side with
@@ -103,6 +105,60 @@ topo_nat() {
 	subnet "$MOON" "$MOON_IN" 10.2.0.0/16 "$NAT_PRIV" &&
 	subnet "$SUN" "$SUN_IN" 10.1.0.0/16 "$NAT_PUB" || return 1
 	sinks_start
+}
+
+# topo_relay: topo_direct's addresses and subnets, with namespace WAN
+# between moon and sun: moon eth0 -- tomoon WAN tosun -- sun eth0, the
+# relay copying frames between tomoon and tosun.
+RELAY_PID='' RELAY_LOG=''
+topo_relay() {
+	mkns MOON WAN SUN || return 1
+	ip link add eth0 netns "$MOON" type veth peer name tomoon netns "$WAN" &&
+	ip link add tosun netns "$WAN" type veth peer name eth0 netns "$SUN" ||
+		return 1
+	ipb "$WAN" <<-EOF || return 1
+	link set dev tomoon up promisc on
+	link set dev tosun up promisc on
+	EOF
+	ends_up && relay_start
+}
+
+# relay_start: relay.py in WAN (killed by case_end), ready, and moon
+# reaches sun through it.
+relay_start() {
+	RELAY_LOG=$CDIR/relay.log
+	rm -f "$CDIR/relay.ready"
+	bg RELAY_PID ip netns exec "$WAN" "$PYTHON" "$IKEDIR/relay.py" \
+		"$CDIR/relay.ready" tomoon tosun >"$RELAY_LOG" 2>&1
+	if ! poll 60 test -e "$CDIR/relay.ready"; then
+		diag "relay.py did not start: $(cat "$RELAY_LOG")"
+		return 1
+	fi
+	pingx "$MOON" 5~ + -i 0.5 -W 2 -w 20 "$SUN_IP"
+}
+
+# relay_hold: the relay holds IKE from now on. relay_hold_answers: it
+# holds only the responses that key a CHILD_SA (IKE_AUTH, CREATE_CHILD_SA).
+# relay_release: it sends what it held and passes IKE again.
+RELAY_MARK=0
+relay_hold() { relay_signal USR1 hold; }
+relay_hold_answers() { relay_signal HUP hold-answers; }
+relay_signal() {	# SIGNAL WHAT
+	RELAY_MARK=$(wc -l <"$RELAY_LOG")
+	kill -"$1" "$RELAY_PID" &&
+	poll 10 relay_says "^$2\$" && return 0
+	diag "the relay does not $2: $(tail -n 5 "$RELAY_LOG")"
+	return 1
+}
+relay_release() {
+	kill -USR2 "$RELAY_PID" &&
+	poll 10 relay_says '^release ' && return 0
+	diag "the relay does not release: $(tail -n 5 "$RELAY_LOG")"
+	return 1
+}
+# relay_says ERE: the relay's log since relay_hold has such a line.
+relay_says() {
+	tail -n +$((RELAY_MARK + 1)) "$RELAY_LOG" | grep -qE -- "$1"
 }
 
 # ---------------------------------------------------------------- traffic

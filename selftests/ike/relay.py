@@ -14,16 +14,19 @@ cross deterministically:
   SIGUSR1  hold: IKE messages (UDP port 500, or 4500 with the four zero
            bytes of the non-ESP marker) are queued instead of copied;
            everything else (ESP, ARP, ...) still passes.
+  SIGHUP   hold answers: only the responses that key a CHILD_SA
+           (IKE_AUTH, CREATE_CHILD_SA) are queued, so the initiator
+           cannot install what the responder already uses.
   SIGUSR2  release: the queued messages go out, in the order they came,
            and IKE passes again.
 
 It prints one line per event, flushed:
 
-  ready | hold | release N
+  ready | hold | hold-answers | release N
   held|passed|released A>B EXCH request|response MID
 
-(A>B: from PORT_A to PORT_B; EXCH the IKE exchange type as a number, 36
-CREATE_CHILD_SA; MID the message ID). READYFILE is created once both
+(A>B: from PORT_A to PORT_B; EXCH the IKE exchange type as a number, 35
+IKE_AUTH, 36 CREATE_CHILD_SA; MID the message ID). READYFILE is created once both
 ports are open.
 
 A frame that the sender's kernel left with its checksum to be completed
@@ -45,13 +48,20 @@ PACKET_OUTGOING = 4
 TP_STATUS_CSUMNOTREADY = 1 << 3
 AUX = struct.Struct("=IIIHHHH")		# struct tpacket_auxdata
 
-hold = False
+IKE_AUTH, CREATE_CHILD_SA = 35, 36
+
+hold = None		# what a signal asks to hold from now on
 release = False
 
 
 def on_hold(*_):
     global hold
-    hold = True
+    hold = "hold"
+
+
+def on_hold_answers(*_):
+    global hold
+    hold = "hold-answers"
 
 
 def on_release(*_):
@@ -136,6 +146,13 @@ def ike(frame):
     return exch, bool(flags & 0x20), mid
 
 
+def held(holding, m):
+    """Whether IKE message m is to be held."""
+    if holding == "hold-answers":
+        return m[1] and m[0] in (IKE_AUTH, CREATE_CHILD_SA)
+    return holding == "hold"
+
+
 def say(*w):
     print(*w, flush=True)
 
@@ -148,6 +165,7 @@ def main():
     global hold, release
     ready, name_a, name_b = sys.argv[1:4]
     signal.signal(signal.SIGUSR1, on_hold)
+    signal.signal(signal.SIGHUP, on_hold_answers)
     signal.signal(signal.SIGUSR2, on_release)
     socks = {}
     for name in (name_a, name_b):
@@ -159,17 +177,17 @@ def main():
     a, b = socks[name_a], socks[name_b]
     other = {a: (b, name_a + ">" + name_b), b: (a, name_b + ">" + name_a)}
     queue = []
-    holding = False
+    holding = None		# None, "hold" or "hold-answers"
     open(ready, "w").close()
     say("ready")
     while True:
         if hold and not holding:
-            holding = True
-            hold = False
-            say("hold")
+            holding = hold
+            hold = None
+            say(holding)
         if release:
             release = False
-            holding = False
+            holding = None
             say("release", len(queue))
             for out, d, frame, m in queue:
                 out.send(frame)
@@ -190,7 +208,7 @@ def main():
                     frame = fix_csum(frame)
             out, d = other[s]
             m = ike(frame)
-            if m and holding:
+            if m and held(holding, m):
                 queue.append((out, d, frame, m))
                 describe("held", d, m)
                 continue
