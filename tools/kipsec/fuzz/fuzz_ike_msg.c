@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target for the IKE message codec (ike/msg.c). Each input is
- * a datagram as the daemon receives it:
+ * libFuzzer target for the IKE message codecs (ike/msg.c, and
+ * ike/v1/msg.c through fuzz_ike1.c for a major version of 1). Each input
+ * is a datagram as the daemon receives it:
  *
  *  - ike_msg_decode() must never read out of bounds or hit undefined
  *    behaviour, whatever it decides (the sanitizers watch);
@@ -21,6 +22,7 @@
 #include <string.h>
 
 #include "../ike/msg.h"
+#include "fuzz_ike1.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -274,6 +276,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 */
 	if (size > IKE_MSG_MAX / 2)
 		return 0;
+	/* Major version 1 is IKEv1's, and fuzz_ike1.c's. */
+	if (size > 17 && data[17] >> 4 == 1) {
+		fuzz_ike1_one(data, size);
+		return 0;
+	}
 	if (ike_msg_decode(data, size, &decoded, &err) < 0)
 		return 0;
 	round_trip(&decoded);

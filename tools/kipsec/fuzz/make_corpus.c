@@ -2,7 +2,8 @@
 /*
  * The seed corpus of fuzz_ike_msg: a few valid messages of each exchange,
  * and one with every repeated payload at its cap, built with the encoder
- * and written one file each into the directory given. Generated at build
+ * and written one file each into the directory given; the IKEv1 ones
+ * come from corpus_ike1.c. Generated at build
  * time rather than committed, so that the seeds follow the codec when it
  * changes.
  *
@@ -20,6 +21,7 @@
 #include <string.h>
 
 #include "../ike/msg.h"
+#include "fuzz_ike1.h"
 
 static const char *out_dir;
 
@@ -130,13 +132,25 @@ static void put_sk(struct ike_buf *msg, struct ike_buf *inner)
 	ike_buf_free(inner);
 }
 
+/* Write one seed into out_dir, or exit. */
+static void write_seed(const char *name, const uint8_t *p, size_t len)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", out_dir, name);
+	f = fopen(path, "wb");
+	if (!f || fwrite(p, 1, len, f) != len || fclose(f) != 0) {
+		fprintf(stderr, "make_corpus: %s: %s\n", path, strerror(errno));
+		exit(1);
+	}
+}
+
 /* Finish b, check that it decodes (the SK body too), write it, free it. */
 static void emit(const char *name, struct ike_buf *b)
 {
 	static struct ike_msg m;
 	struct ike_err err;
-	char path[4096];
-	FILE *f;
 
 	if (ike_msg_finish(b) < 0)
 		die("out of memory");
@@ -148,12 +162,7 @@ static void emit(const char *name, struct ike_buf *b)
 			err.msg);
 		exit(1);
 	}
-	snprintf(path, sizeof(path), "%s/%s", out_dir, name);
-	f = fopen(path, "wb");
-	if (!f || fwrite(b->p, 1, b->len, f) != b->len || fclose(f) != 0) {
-		fprintf(stderr, "make_corpus: %s: %s\n", path, strerror(errno));
-		exit(1);
-	}
+	write_seed(name, b->p, b->len);
 	ike_buf_free(b);
 }
 
@@ -324,5 +333,6 @@ int main(int argc, char **argv)
 	informational_delete();
 	create_child_sa_ts();
 	at_the_caps();
+	ike1_seeds(write_seed);
 	return 0;
 }
