@@ -40,7 +40,8 @@
 #   7. NAT-T: moon behind an nftables NAT namespace (4500 -> 4600); ESP in
 #      UDP on port 4500;
 #   8. misconfigurations, each side initiating in turn: wrong PSK, DH group,
-#      IKE cipher and traffic selectors mismatches; PFS mismatch (seen at
+#      IKE cipher and traffic selectors mismatches, an IKE version mismatch
+#      (sun's connection IKEv1 only); PFS mismatch (seen at
 #      the first CHILD_SA rekeying). charon's log lines (charon-peer.md's
 #      table) prove the harness provoked the failure; moon must say why
 #      (kipsec: the diagnostics table below);
@@ -117,6 +118,7 @@ declare -A DIAG_K=(
 	[cipher]='encryption algorithm differs'
 	[ts]='traffic selectors?'
 	[pfs]='PFS|key exchange method'
+	[version]='IKE version mismatch: .* IKEv1 Main Mode request; connection gw is version = 2|IKEv1 only'
 	# not from the issue: moon's reason for clearing the SAs in the DPD case
 	[dpd]='dead|DPD|not responding|retransmi|liveness'
 )
@@ -128,6 +130,7 @@ declare -A DIAG_R=(
 	[cipher]='no acceptable ENCRYPTION_ALGORITHM found'
 	[ts]='traffic selectors .* unacceptable'
 	[pfs]='no acceptable proposal found'
+	[version]='no IKE config found for'
 )
 declare -A DIAG_I=(
 	[psk]='received AUTHENTICATION_FAILED notify error'
@@ -135,6 +138,7 @@ declare -A DIAG_I=(
 	[cipher]='received NO_PROPOSAL_CHOSEN notify error'
 	[ts]='received TS_UNACCEPTABLE notify'
 	[pfs]='received NO_PROPOSAL_CHOSEN notify'
+	[version]='received NO_PROPOSAL_CHOSEN (error )?notify'
 	[dpd]='giving up after [0-9]+ retransmits'
 )
 
@@ -165,7 +169,7 @@ esac
 # other cases change what they need.
 cfg_net() {
 	cfg_reset
-	cfg both CONN=gw CHILD=net AUTH=psk PSK="$PSK" MODE=tunnel \
+	cfg both VERSION=2 CONN=gw CHILD=net AUTH=psk PSK="$PSK" MODE=tunnel \
 		PROPOSALS=aes256-sha256-modp2048 ESP_PROPOSALS=aes128gcm16-ecp256 &&
 	cfg moon LOCAL_ADDRS=$MOON_IP REMOTE_ADDRS=$SUN_IP \
 		LOCAL_ID=moon.test REMOTE_ID=sun.test \
@@ -625,6 +629,7 @@ mis_cfg() {
 	cipher) cfg moon PROPOSALS=aes128-sha256-modp2048 ;;
 	ts) cfg moon REMOTE_TS=10.3.0.0/16 ;;
 	pfs) cfg moon ESP_PROPOSALS=aes128gcm16 ;;
+	version) cfg sun VERSION=1 ;;
 	esac
 }
 declare -A MIS_WHAT=(
@@ -633,6 +638,7 @@ declare -A MIS_WHAT=(
 	[cipher]="IKE cipher mismatch (moon aes128, sun aes256)"
 	[ts]="traffic selector mismatch (moon wants 10.3.0.0/16)"
 	[pfs]="PFS mismatch (moon no PFS, sun ecp256)"
+	[version]="IKE version mismatch (moon IKEv2, sun IKEv1 only)"
 )
 
 # diag_re SIDE ROLE NAME: what SIDE must log in ROLE for misconfiguration
@@ -758,6 +764,7 @@ case_mis psk
 case_mis dh
 case_mis cipher
 case_mis ts
+case_mis version
 case_mis_pfs
 case_wireshark
 case_children moon

@@ -12,6 +12,7 @@
 
 #include "conf.h"
 #include "ikesa_int.h"
+#include "v1/input.h"
 
 #define HALF_OPEN_MS		30000
 
@@ -133,6 +134,9 @@ static void handle_request(struct ike_daemon *d, struct ikesa *sa,
 	}
 }
 
+/* Byte 17 of the header, in IKEv1's and IKEv2's alike: major << 4 | minor. */
+#define IKE_VERSION_OFF		17
+
 void ikesa_input(struct ike_daemon *d, const struct ike_dgram *dg)
 {
 	struct ike_msg m = { 0 };
@@ -140,6 +144,10 @@ void ikesa_input(struct ike_daemon *d, const struct ike_dgram *dg)
 	struct ikesa *sa;
 	char from[80];
 
+	if (dg->len > IKE_VERSION_OFF && dg->p[IKE_VERSION_OFF] >> 4 == 1) {
+		ike1_input(d, dg);
+		return;
+	}
 	if (ike_msg_decode(dg->p, dg->len, &m, &err)) {
 		ike_debug(d, "from %s: %s", ss_format(&dg->remote, from,
 						      sizeof(from)), err.msg);

@@ -220,6 +220,11 @@ void ikesa_initiate(struct ike_daemon *d, const struct ike_conn *conn,
 	}
 	sa->waiter = w;
 	sa->child_cfg = child;
+	if (conn->version == 1) {
+		ikesa_fail(d, sa, "connection %s is version = 1 (IKEv1): kipsec ike does not negotiate IKEv1 yet",
+			   conn->name);
+		return;
+	}
 	if (child && !ikesa_child_add(sa, child)) {
 		ikesa_fail(d, sa, "out of memory");
 		return;
@@ -249,7 +254,7 @@ static void init_refused(struct ike_daemon *d, struct ikesa *sa,
 	ike_proposals_format(sa->conn->proposals.v, sa->conn->proposals.n, ours,
 		       sizeof(ours));
 	if (n->type == IKE_N_NO_PROPOSAL_CHOSEN)
-		ikesa_fail(d, sa, "IKE_SA_INIT: the peer refused (NO_PROPOSAL_CHOSEN). We offered %s; the peer accepts none of them, and no single transform type widened changes that: compare its IKE proposals (encryption, integrity/PRF, key exchange method) with ours",
+		ikesa_fail(d, sa, "IKE_SA_INIT: the peer refused (NO_PROPOSAL_CHOSEN). We offered %s; the peer accepts none of them, and no single transform type widened changes that: compare its IKE proposals (encryption, integrity/PRF, key exchange method) with ours. A peer whose connection for us is IKEv1 only answers IKEv2 so too",
 			   ours);
 	else
 		ikesa_fail(d, sa, "IKE_SA_INIT: the peer refused (%s). We offered %s",
@@ -376,48 +381,6 @@ void ikesa_init_response(struct ike_daemon *d, struct ikesa *sa,
 	ikesa_send_auth(d, sa);
 }
 
-/* ---- the responder ---- */
-
-static bool host_in(const struct ike_conf_hosts *hosts,
-		    const struct sockaddr_storage *ss)
-{
-	struct addr a;
-	size_t i, len;
-
-	if (!hosts->n)
-		return true;
-	ss_to_addr(ss, &a);
-	len = a.family == AF_INET ? 4 : 16;
-	for (i = 0; i < hosts->n; i++) {
-		const struct ike_conf_host *h = &hosts->v[i];
-
-		if (!h->lo.family)
-			return true;		/* %any */
-		if (h->lo.family != a.family)
-			continue;
-		if (memcmp(a.bytes, h->lo.bytes, len) >= 0 &&
-		    memcmp(a.bytes, h->hi.bytes, len) <= 0)
-			return true;
-	}
-	return false;
-}
-
-static const struct ike_conn *conn_for(struct ike_daemon *d,
-				       const struct ike_dgram *dg)
-{
-	size_t i;
-
-	for (i = 0; i < d->conf->n_conns; i++) {
-		const struct ike_conn *c = &d->conf->conns[i];
-
-		if ((c->version == 0 || c->version == 2) &&
-		    host_in(&c->local_addrs, &dg->local) &&
-		    host_in(&c->remote_addrs, &dg->remote))
-			return c;
-	}
-	return NULL;
-}
-
 static void init_answer(struct ike_daemon *d, struct ikesa *sa)
 {
 	uint8_t pub[IKE_KE_MAX];
@@ -470,7 +433,8 @@ static void init_keyed(struct ike_daemon *d, struct ikesa *sa,
 void ikesa_init_request(struct ike_daemon *d, const struct ike_dgram *dg,
 			const struct ike_msg *m)
 {
-	const struct ike_conn *conn = conn_for(d, dg);
+	const struct ike_conn *conn = ike_conn_for(d->conf, &dg->local,
+						   &dg->remote, 2);
 	struct ike_proposal chosen;
 	struct ike_mismatch mm;
 	uint8_t group_be[2];

@@ -107,3 +107,49 @@ int ike_conn_addresses(const struct ike_conn *c, struct sockaddr_storage *local,
 	ss_set_port(local, IKE_PORT);
 	return 0;
 }
+
+/* ---- which connection a datagram is for ---- */
+
+/* ---- the responder ---- */
+
+static bool host_in(const struct ike_conf_hosts *hosts,
+		    const struct sockaddr_storage *ss)
+{
+	struct addr a;
+	size_t i, len;
+
+	if (!hosts->n)
+		return true;
+	ss_to_addr(ss, &a);
+	len = a.family == AF_INET ? 4 : 16;
+	for (i = 0; i < hosts->n; i++) {
+		const struct ike_conf_host *h = &hosts->v[i];
+
+		if (!h->lo.family)
+			return true;		/* %any */
+		if (h->lo.family != a.family)
+			continue;
+		if (memcmp(a.bytes, h->lo.bytes, len) >= 0 &&
+		    memcmp(a.bytes, h->hi.bytes, len) <= 0)
+			return true;
+	}
+	return false;
+}
+
+const struct ike_conn *ike_conn_for(const struct ike_config *conf,
+				    const struct sockaddr_storage *local,
+				    const struct sockaddr_storage *remote,
+				    unsigned int version)
+{
+	size_t i;
+
+	for (i = 0; i < conf->n_conns; i++) {
+		const struct ike_conn *c = &conf->conns[i];
+
+		if ((!version || !c->version || c->version == version) &&
+		    host_in(&c->local_addrs, local) &&
+		    host_in(&c->remote_addrs, remote))
+			return c;
+	}
+	return NULL;
+}

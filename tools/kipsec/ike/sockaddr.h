@@ -12,6 +12,7 @@
 
 struct addr;
 struct ike_conn;
+struct ike_config;
 
 void ss_to_addr(const struct sockaddr_storage *ss, struct addr *a);
 void ss_from_addr(const struct addr *a, uint16_t port,
@@ -29,5 +30,15 @@ const char *ss_format(const struct sockaddr_storage *ss, char *buf,
  */
 int ike_conn_addresses(const struct ike_conn *c, struct sockaddr_storage *local,
 		       struct sockaddr_storage *remote, char *why, size_t size);
+
+/*
+ * The first connection, in file order, whose local_addrs and remote_addrs
+ * hold local and remote and whose version is version or 0 (either); a
+ * version of 0 takes any connection.
+ */
+const struct ike_conn *ike_conn_for(const struct ike_config *conf,
+				    const struct sockaddr_storage *local,
+				    const struct sockaddr_storage *remote,
+				    unsigned int version);
 
 #endif

@@ -7,7 +7,7 @@
  * test says. No sockets, no kernel: the connection has no CHILD_SA, so
  * the IKE SA's life alone is exercised (IKE_SA_INIT, IKE_AUTH with a
  * pre-shared key, retransmission, the repeated answer to a repeated
- * request, the half-open timeout, Delete).
+ * request, the half-open timeout, Delete), and what becomes of IKEv1.
  *
  * Both ends are ours, so these tests prove the state machines and their
  * timing, not interoperability: selftests/kipsec-ike.sh does that against
@@ -33,6 +33,7 @@
 #include "ike/ikesa.h"
 #include "ike/ikesa_int.h"
 #include "ike/pool.h"
+#include "ike/v1/msg.h"
 
 #define RETRANSMIT_MS	2000
 #define TRIES		3
@@ -465,6 +466,68 @@ static void test_half_open_times_out(void **state)
 	assert_logged("gw: half-open IKE SA timed out");
 }
 
+/*
+ * IKEv1 Main Mode message 1 as a peer we did not write sent it: recorded
+ * by RUB-NDS/IPsec-StateMachineExtractor (Apache-2.0),
+ * src/test/java/de/rub/nds/ipsec/statemachineextractor/ike/
+ * IKEv1HandshakeIT.java (AES-128, SHA, MODP_1024, PSK, 28800 s), as
+ * tests/test_ike1_msg.c has it.
+ */
+static const uint8_t ikev1_mm1[] = {
+	0x59, 0xce, 0xdc, 0x5d, 0xce, 0xa5, 0x58, 0xfe, 0, 0, 0, 0, 0, 0, 0, 0,
+	0x01, 0x10, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x54,
+	0x00, 0x00, 0x00, 0x38, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01,
+	0x00, 0x00, 0x00, 0x2c, 0x00, 0x01, 0x00, 0x01,
+	0x00, 0x00, 0x00, 0x24, 0x00, 0x01, 0x00, 0x00, 0x80, 0x01, 0x00, 0x07,
+	0x80, 0x0e, 0x00, 0x80, 0x80, 0x02, 0x00, 0x02, 0x80, 0x04, 0x00, 0x02,
+	0x80, 0x03, 0x00, 0x01, 0x80, 0x0b, 0x00, 0x01, 0x80, 0x0c, 0x70, 0x80,
+};
+
+/*
+ * An IKEv1 peer starts Main Mode with sun, whose connection for it is
+ * version = 2: NO-PROPOSAL-CHOSEN in an unprotected Informational for
+ * the peer's cookie, and a line that names the peer, the connection and
+ * both versions.
+ */
+static void test_ikev1_to_ikev2_connection(void **state)
+{
+	struct datagram q = { .from = &moon, .to = &sun };
+	struct ike1_msg m = { 0 };
+	struct ike1_err err = { 0 };
+	struct datagram answer;
+
+	(void)state;
+	ss_from_addr(&(struct addr){ .family = AF_INET,
+				     .bytes = { 192, 0, 2, 1 } }, 500, &q.src);
+	ss_from_addr(&(struct addr){ .family = AF_INET,
+				     .bytes = { 192, 0, 2, 2 } }, 500, &q.dst);
+	memcpy(q.p, ikev1_mm1, sizeof(ikev1_mm1));
+	q.len = sizeof(ikev1_mm1);
+	deliver(&q);
+	assert_int_equal(queued, 1);
+	answer = take();
+	assert_ptr_equal(answer.to, &moon);
+	if (ike1_msg_decode(answer.p, answer.len, &m, &err))
+		fail_msg("the answer does not decode: %s", err.msg);
+	assert_int_equal(m.hdr.exchange, IKE1_EXCH_INFO);
+	assert_memory_equal(m.hdr.icookie, ikev1_mm1, IKE1_COOKIE_LEN);
+	assert_int_equal(m.n_notify, 1);
+	assert_int_equal(m.notify[0].type, IKE1_N_NO_PROPOSAL_CHOSEN);
+	assert_logged("gw: IKE version mismatch: 192.0.2.1[500] sent an IKEv1 Main Mode request; connection gw is version = 2 (IKEv2 only): refused with NO-PROPOSAL-CHOSEN");
+	assert_null(sun.d.sas->head);
+}
+
+/* `kipsec up` of a version = 1 connection says why nothing happens. */
+static void test_up_ikev1_connection(void **state)
+{
+	(void)state;
+	((struct ike_conn *)&moon.d.conf->conns[0])->version = 1;
+	ikesa_up(&moon.d, "gw", NULL);
+	assert_int_equal(queued, 0);
+	assert_no_sa(&moon);
+	assert_logged("gw: connection gw is version = 1 (IKEv1): kipsec ike does not negotiate IKEv1 yet");
+}
+
 /* `kipsec down`: a Delete, answered; both sides forget the IKE SA. */
 static void test_delete(void **state)
 {
@@ -499,6 +562,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_half_open_times_out, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ikev1_to_ikev2_connection,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_up_ikev1_connection, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
