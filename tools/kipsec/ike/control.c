@@ -10,6 +10,7 @@
 #include <linux/kipsec.h>
 
 #include "conf.h"
+#include "creds.h"
 #include "ikesa_int.h"
 #include "proposal.h"
 #include "ts.h"

@@ -12,7 +12,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
-#include "daemon.h"
+#include "context.h"
 
 static int ctl_connect(const struct opts *o)
 {

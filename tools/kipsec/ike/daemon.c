@@ -20,7 +20,7 @@
 
 #include "conf.h"
 #include "crypto.h"
-#include "daemon.h"
+#include "context.h"
 #include "ikesa.h"
 #include "pool.h"
 

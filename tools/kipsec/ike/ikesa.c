@@ -14,6 +14,7 @@
 #include <openssl/rand.h>
 
 #include "conf.h"
+#include "creds.h"
 #include "crypto.h"
 #include "ikesa_int.h"
 #include "keylog.h"

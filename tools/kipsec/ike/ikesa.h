@@ -6,7 +6,7 @@
 #ifndef KIPSEC_IKE_IKESA_H
 #define KIPSEC_IKE_IKESA_H
 
-#include "daemon.h"
+#include "context.h"
 
 struct ikesa_table *ikesa_table_new(void);
 

@@ -7,7 +7,6 @@
 #ifndef KIPSEC_IKE_IKESA_INT_H
 #define KIPSEC_IKE_IKESA_INT_H
 
-#include "creds.h"
 #include "crypto.h"
 #include "ikesa.h"
 #include "msg.h"

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "daemon.h"
+#include "context.h"
 #include "log.h"
 
 uint64_t ike_now_ms(void)

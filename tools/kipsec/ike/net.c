@@ -6,7 +6,7 @@
 #include <unistd.h>
 #include <netinet/in.h>
 
-#include "daemon.h"
+#include "context.h"
 #include "ike.h"
 #include "log.h"
 #include "net.h"

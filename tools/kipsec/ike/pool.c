@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include <sys/eventfd.h>
 
-#include "daemon.h"
+#include "context.h"
 #include "pool.h"
 
 static void *worker(void *arg)

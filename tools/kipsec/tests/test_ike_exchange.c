@@ -29,7 +29,7 @@
 #include <unistd.h>
 
 #include "ike/conf.h"
-#include "ike/daemon.h"
+#include "ike/context.h"
 #include "ike/ikesa.h"
 #include "ike/ikesa_int.h"
 #include "ike/pool.h"

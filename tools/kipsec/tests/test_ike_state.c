@@ -17,7 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ike/daemon.h"
+#include "ike/context.h"
 #include "ike/ikesa_int.h"
 #include "ike/state.h"
 

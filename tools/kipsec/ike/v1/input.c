@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "../conf.h"
-#include "../daemon.h"
+#include "../context.h"
 #include "../ikesa_int.h"
 #include "../sockaddr.h"
 #include "input.h"

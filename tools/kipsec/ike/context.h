@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The IKE daemon (`kipsec ike`): its state, shared by every part; the
- * event loop that drives them (daemon.c). Its clock and log (log.h), UDP
- * sockets (net.h) and control clients (waiter.h) are below it.
+ * The IKE daemon's context (`kipsec ike`): its state, shared by every
+ * part, and a datagram as it arrived. daemon.c holds the event loop that
+ * drives the parts; its clock and log (log.h), UDP sockets (net.h) and
+ * control clients (waiter.h) are below everything.
  */
-#ifndef KIPSEC_IKE_DAEMON_H
-#define KIPSEC_IKE_DAEMON_H
+#ifndef KIPSEC_IKE_CONTEXT_H
+#define KIPSEC_IKE_CONTEXT_H
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -58,4 +59,4 @@ struct ike_dgram {
 };
 
 
-#endif /* KIPSEC_IKE_DAEMON_H */
+#endif /* KIPSEC_IKE_CONTEXT_H */
