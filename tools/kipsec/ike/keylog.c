@@ -13,6 +13,13 @@
  * whose length is not the one its algorithm wants (ikev2_uat_data_update_cb),
  * and an AEAD must be paired with integrity "NONE [RFC4306]".
  *
+ * ikev1_decryption_table (packet-isakmp.c, ikev1_uat_flds):
+ *	initiator's cookie, encryption key
+ * Both byte fields, plain hex. ikev1_uat_data_update_cb wants the cookie
+ * 8 bytes and a key; the length the cipher needs is checked only when
+ * decrypting (prepare_decrypt_params, and libgcrypt's setkey in
+ * decrypt_payload), where a wrong one decrypts nothing without a word.
+ *
  * esp_sa (epan/dissectors/packet-ipsec.c, esp_uat_flds):
  *	"IPv4|IPv6", "src", "dst", "SPI", "encryption", "key",
  *	"authentication", "key"
@@ -281,6 +288,29 @@ int ike_keylog_ike(const char *dir, const uint8_t spi_i[IKE_SPI_LEN],
 	explicit_bzero(er, sizeof(er));
 	explicit_bzero(ai, sizeof(ai));
 	explicit_bzero(ar, sizeof(ar));
+	return err;
+}
+
+/* The key lengths of the Phase 1 ciphers: AES-128, 3DES or AES-192, AES-256. */
+static bool ike1_key_len_ok(size_t len)
+{
+	return len == 16 || len == 24 || len == 32;
+}
+
+int ike_keylog_ike1(const char *dir, const uint8_t cky_i[IKE_SPI_LEN],
+		    const uint8_t *key, size_t key_len)
+{
+	char ck[2 * IKE_SPI_LEN + 1], ek[2 * IKE_ENCR_KEY_MAX + 1];
+	char line[LINE_MAX_LEN];
+	int err;
+
+	if (!cky_i || !key || !ike1_key_len_ok(key_len))
+		return -EINVAL;
+	err = emit(dir, IKE_KEYLOG_IKE1_FILE, line,
+		   snprintf(line, sizeof(line), "%s,%s\n",
+			    hex(ck, cky_i, IKE_SPI_LEN),
+			    hex(ek, key, key_len)));
+	explicit_bzero(ek, sizeof(ek));
 	return err;
 }
 

@@ -14,6 +14,11 @@
  *   holding one Notify, sealed by the daemon's own ike_sk_encrypt() with
  *   SK_ei/SK_ai and SK_er/SK_ar. tshark must read each Notify's type and
  *   raise no "Integrity Checksum Data is incorrect".
+ * - IKEv1: a Main Mode with a pre-shared key and a Quick Mode's first
+ *   message, keyed and encrypted by ike/v1/keys.c (ike1_sa_keys_derive(),
+ *   ike1_ivs_init(), ike1_encrypt()). tshark must read the identities and
+ *   hashes of messages 5 and 6 and of Quick Mode, and none of it before
+ *   the key file is written.
  *
  * What Wireshark 4.0 cannot decrypt (ChaCha20-Poly1305) must load without
  * an error and stay undecrypted. Without tshark these tests fail: they are
@@ -41,6 +46,7 @@
 
 #include "ike/crypto.h"
 #include "ike/keylog.h"
+#include "ike/v1/keys.h"
 
 #define PKT_MAX		2048
 #define IPV4_HDR	20
@@ -260,8 +266,13 @@ struct shown {
 	long icmp_seq;		/* -1: no ICMP inside */
 	int icv_good, icv_bad;	/* ESP: 1 or 0 */
 	long notify;		/* -1: no Notify read */
+	char id_type[16];	/* IKEv1: ID types, comma-separated */
+	char fqdn[64];		/* IKEv1: an ID_FQDN */
+	bool hash;		/* IKEv1: a HASH payload read */
 	char expert[512];
 };
+
+#define SHOWN_FIELDS	9
 
 #define FRAMES_MAX	64
 
@@ -274,7 +285,7 @@ struct shown {
 static void run_tshark(const struct tdir *t, struct shown *shown,
 		       unsigned int frames)
 {
-	char cmd[1024], line[2048], err[4096], *p, *f[6];
+	char cmd[1024], line[2048], err[4096], *p, *f[SHOWN_FIELDS];
 	unsigned int i, n = 0;
 	FILE *out;
 
@@ -286,22 +297,27 @@ static void run_tshark(const struct tdir *t, struct shown *shown,
 		 "-o esp.enable_authentication_check:TRUE "
 		 "-T fields -E separator=/t -e frame.number -e icmp.seq "
 		 "-e esp.icv_good -e esp.icv_bad -e isakmp.notify.msgtype "
+		 "-e isakmp.id.type -e isakmp.id.data.fqdn -e isakmp.hash "
 		 "-e _ws.expert.message 2>%s/stderr", t->path, t->path);
 	out = popen(cmd, "r");
 	assert_non_null(out);
 	while (fgets(line, sizeof(line), out)) {
 		line[strcspn(line, "\n")] = '\0';
 		p = line;
-		for (i = 0; i < 6; i++)
+		for (i = 0; i < SHOWN_FIELDS; i++)
 			f[i] = strsep(&p, "\t");
-		assert_non_null(f[5]);
+		assert_non_null(f[SHOWN_FIELDS - 1]);
 		i = (unsigned int)strtoul(f[0], NULL, 10);
 		assert_true(i >= 1 && i <= frames);
 		shown[i].icmp_seq = *f[1] ? strtol(f[1], NULL, 10) : -1;
 		shown[i].icv_good = atoi(f[2]);
 		shown[i].icv_bad = atoi(f[3]);
 		shown[i].notify = *f[4] ? strtol(f[4], NULL, 10) : -1;
-		snprintf(shown[i].expert, sizeof(shown[i].expert), "%s", f[5]);
+		snprintf(shown[i].id_type, sizeof(shown[i].id_type), "%s",
+			 f[5]);
+		snprintf(shown[i].fqdn, sizeof(shown[i].fqdn), "%s", f[6]);
+		shown[i].hash = *f[7] != '\0';
+		snprintf(shown[i].expert, sizeof(shown[i].expert), "%s", f[8]);
 		n++;
 	}
 	assert_int_equal(pclose(out), 0);
@@ -700,6 +716,388 @@ static void test_ike_decrypts(void **state)
 	}
 }
 
+/* ---- IKEv1 ---- */
+
+/*
+ * ISAKMP's numbers (RFC 2408 section 3, RFC 2407 section 4). ike/v1/msg.h
+ * has them, and an encoder, but it cannot share a file with
+ * ike/v1/keys.h (both define the hash and cipher enums), and the keys are
+ * what this test is about: the messages are built by hand.
+ */
+#define V1_HDR		28
+#define V1_VERSION	0x10
+#define V1_FLAG_E	0x01
+#define V1_MAIN		2	/* "Identity Protection" */
+#define V1_QUICK	32
+#define V1_PL_SA	1
+#define V1_PL_KE	4
+#define V1_PL_ID	5
+#define V1_PL_HASH	8
+#define V1_PL_NONCE	10
+#define V1_ID_FQDN	2
+#define V1_ID_IPV4_SUBNET 4
+#define V1_QM_MID	0x1a2b3c4d
+#define V1_NONCE_LEN	16
+#define V1_KE_MAX	256	/* MODP 2048 */
+#define V1_BODY_MAX	128	/* an SA or ID payload's body */
+#define V1_FRAMES	7	/* per SA: Main Mode 1 to 6, Quick Mode 1 */
+
+struct ike1_case {
+	uint16_t encr, bits, hash, group;
+	size_t ke_len;		/* the group's public value */
+};
+
+/*
+ * Every Phase 1 key length, made both ways appendix B has: cut from
+ * SKEYID_e (AES-128 with SHA-1, AES-192 with SHA-256) or expanded beyond
+ * it (3DES and AES-256 with SHA-1). Groups 2, 5 and 14.
+ */
+static const struct ike1_case ike1_cases[] = {
+	{ IKE1_ENCR_AES_CBC, 128, IKE1_HASH_SHA1, 14, 256 },
+	{ IKE1_ENCR_3DES_CBC, 0, IKE1_HASH_SHA1, 2, 128 },
+	{ IKE1_ENCR_AES_CBC, 192, IKE1_HASH_SHA2_256, 14, 256 },
+	{ IKE1_ENCR_AES_CBC, 256, IKE1_HASH_SHA1, 5, 192 },
+};
+
+#define N_IKE1	(sizeof(ike1_cases) / sizeof(ike1_cases[0]))
+
+/*
+ * One ISAKMP SA as both ends know it. g^xy is any bytes: Wireshark never
+ * sees it, only the key made from it and the KE payloads it makes the
+ * IVs from.
+ */
+struct v1sa {
+	const struct ike1_case *c;
+	size_t i;		/* its index in ike1_cases */
+	uint8_t cky_i[IKE1_COOKIE_LEN], cky_r[IKE1_COOKIE_LEN];
+	uint8_t ni[V1_NONCE_LEN], nr[V1_NONCE_LEN];
+	uint8_t gxi[V1_KE_MAX], gxr[V1_KE_MAX], gxy[V1_KE_MAX];
+	uint8_t sai[V1_BODY_MAX];	/* SAi_b */
+	size_t sai_len;
+	struct ike1_sa_keys k;
+	struct ike1_ivs ivs;
+	struct pcap *pc;
+};
+
+/* A message in the making, in its packet: header, then payloads. */
+struct v1msg {
+	uint8_t pkt[PKT_MAX];
+	uint8_t *p;		/* the ISAKMP header */
+	size_t len;
+	uint32_t mid;
+	uint8_t *next;		/* the Next Payload field to fill in */
+};
+
+static void v1_start(struct v1msg *m, const struct v1sa *sa, bool cky_r,
+		     uint8_t exchange, uint32_t mid)
+{
+	m->p = m->pkt + IPV4_HDR + UDP_HDR;
+	memset(m->p, 0, V1_HDR);
+	memcpy(m->p, sa->cky_i, IKE1_COOKIE_LEN);
+	if (cky_r)
+		memcpy(m->p + IKE1_COOKIE_LEN, sa->cky_r, IKE1_COOKIE_LEN);
+	m->p[17] = V1_VERSION;
+	m->p[18] = exchange;
+	put32(m->p + 20, mid);
+	m->len = V1_HDR;
+	m->mid = mid;
+	m->next = m->p + 16;
+}
+
+/* Append a payload (body NULL: zeros); returns where its body went. */
+static uint8_t *v1_add(struct v1msg *m, uint8_t type, const uint8_t *body,
+		       size_t len)
+{
+	uint8_t *pl = m->p + m->len;
+
+	assert_true(m->len + 4 + len <= PKT_MAX / 2);
+	*m->next = type;
+	pl[0] = 0;
+	pl[1] = 0;
+	put16(pl + 2, (uint16_t)(4 + len));
+	if (body)
+		memcpy(pl + 4, body, len);
+	else
+		memset(pl + 4, 0, len);
+	m->next = pl;
+	m->len += 4 + len;
+	return pl + 4;
+}
+
+/* Encrypt the payloads with the SA's key, in their exchange's IV chain. */
+static void v1_seal(struct v1msg *m, struct v1sa *sa)
+{
+	ssize_t n = ike1_encrypt(&sa->ivs, sa->k.enc_key, m->mid,
+				 m->p + V1_HDR, m->len - V1_HDR,
+				 m->p + V1_HDR, PKT_MAX / 2 - V1_HDR);
+
+	assert_true(n > 0);
+	m->p[19] |= V1_FLAG_E;
+	m->len = V1_HDR + (size_t)n;
+}
+
+/* The initiator is 192.0.2.1, as Wireshark learns from message 1. */
+static void v1_send(struct v1msg *m, const struct v1sa *sa, bool initiator)
+{
+	put32(m->p + 24, (uint32_t)m->len);
+	pcap_add(sa->pc, m->pkt,
+		 ike_packet(m->pkt, initiator ? addr4_a : addr4_b,
+			    initiator ? addr4_b : addr4_a, m->len));
+}
+
+/*
+ * An SA payload's body with one proposal of one transform, its
+ * attributes all basic (type, value): Phase 1's (ISAKMP, no SPI) or
+ * Quick Mode's (ESP, a 4-byte SPI).
+ */
+static size_t v1_sa_body(uint8_t *out, uint8_t proto, uint32_t spi,
+			 uint8_t transform, const uint16_t (*attr)[2],
+			 size_t n_attr)
+{
+	size_t spi_len = spi ? 4 : 0, tr_len = 8 + 4 * n_attr, i;
+	uint8_t *prop = out + 8, *tr = prop + 8 + spi_len;
+
+	put32(out, 1);			/* DOI: IPsec */
+	put32(out + 4, 1);		/* situation: identity only */
+	memset(prop, 0, 8);
+	put16(prop + 2, (uint16_t)(8 + spi_len + tr_len));
+	prop[4] = 1;			/* proposal number */
+	prop[5] = proto;
+	prop[6] = (uint8_t)spi_len;
+	prop[7] = 1;			/* transforms */
+	if (spi)
+		put32(prop + 8, spi);
+	memset(tr, 0, 8);
+	put16(tr + 2, (uint16_t)tr_len);
+	tr[4] = 1;			/* transform number */
+	tr[5] = transform;
+	for (i = 0; i < n_attr; i++) {
+		put16(tr + 8 + 4 * i, (uint16_t)(0x8000 | attr[i][0]));
+		put16(tr + 10 + 4 * i, attr[i][1]);
+	}
+	return 16 + spi_len + tr_len;
+}
+
+/* Phase 1: the case's cipher and hash, PSK, its group, 8 hours. */
+static size_t v1_p1_sa(uint8_t *out, const struct ike1_case *c)
+{
+	const uint16_t attr[][2] = {
+		{ 1, c->encr }, { 2, c->hash }, { 3, 1 /* PSK */ },
+		{ 4, c->group }, { 11, 1 /* seconds */ }, { 12, 28800 },
+		{ 14, c->bits },	/* last: AES only */
+	};
+
+	return v1_sa_body(out, 1 /* ISAKMP */, 0, 1 /* KEY_IKE */, attr,
+			  c->bits ? 7 : 6);
+}
+
+/* Quick Mode: ESP AES-CBC-128 with HMAC-SHA-1, tunnel mode, an hour. */
+static size_t v1_qm_sa(uint8_t *out)
+{
+	static const uint16_t attr[][2] = {
+		{ 1, 1 /* seconds */ }, { 2, 3600 }, { 4, 1 /* tunnel */ },
+		{ 5, 2 /* HMAC-SHA */ }, { 6, 128 },
+	};
+
+	return v1_sa_body(out, 3 /* ESP */, 0xc0ffee01, 12 /* AES-CBC */,
+			  attr, 5);
+}
+
+static size_t v1_id(uint8_t *out, uint8_t type, const void *data, size_t len)
+{
+	out[0] = type;
+	out[1] = 0;		/* protocol and port: any */
+	put16(out + 2, 0);
+	memcpy(out + 4, data, len);
+	return 4 + len;
+}
+
+/* Main Mode's identities: one FQDN per end and per SA. */
+static void v1_fqdn(char *out, size_t size, size_t i, bool initiator)
+{
+	snprintf(out, size, "%s%zu.kipsec.test",
+		 initiator ? "initiator" : "responder", i);
+}
+
+/* Case i's cookies, nonces, KE values, keys and Phase 1 IV. */
+static void v1sa_init(struct v1sa *sa, size_t i, struct pcap *pc)
+{
+	static const char psk[] = "kipsec keylog psk";
+	const struct ike1_case *c = &ike1_cases[i];
+	const struct ike_prf_alg *prf = ike1_hash_find(c->hash);
+	const struct ike_encr_alg *encr = ike1_encr_find(c->encr, c->bits);
+	unsigned int seed = (unsigned int)(200 + 8 * i);
+	struct ike1_kdf_in in;
+
+	assert_non_null(prf);
+	assert_non_null(encr);
+	memset(sa, 0, sizeof(*sa));
+	sa->c = c;
+	sa->i = i;
+	sa->pc = pc;
+	fill(sa->cky_i, IKE1_COOKIE_LEN, seed);
+	fill(sa->cky_r, IKE1_COOKIE_LEN, seed + 1);
+	fill(sa->ni, V1_NONCE_LEN, seed + 2);
+	fill(sa->nr, V1_NONCE_LEN, seed + 3);
+	fill(sa->gxi, c->ke_len, seed + 4);
+	fill(sa->gxr, c->ke_len, seed + 5);
+	fill(sa->gxy, c->ke_len, seed + 6);
+	in = (struct ike1_kdf_in){
+		.ni = sa->ni, .nr = sa->nr,
+		.ni_len = V1_NONCE_LEN, .nr_len = V1_NONCE_LEN,
+		.gxy = sa->gxy, .gxy_len = c->ke_len,
+		.cky_i = sa->cky_i, .cky_r = sa->cky_r,
+		.psk = (const uint8_t *)psk, .psk_len = sizeof(psk) - 1,
+	};
+	assert_int_equal(ike1_sa_keys_derive(&sa->k, prf, encr, IKE1_AUTH_PSK,
+					     &in), 0);
+	assert_int_equal(ike1_ivs_init(&sa->ivs, prf, encr, sa->gxi,
+				       c->ke_len, sa->gxr, c->ke_len), 0);
+}
+
+/*
+ * Main Mode 1 to 4, in the clear: the SA offered and taken (whence
+ * Wireshark's cipher and hash), then KE and nonce each way (whence its
+ * Phase 1 IV).
+ */
+static void v1_main_clear(struct v1sa *sa)
+{
+	struct v1msg m;
+	unsigned int r;
+
+	sa->sai_len = v1_p1_sa(sa->sai, sa->c);
+	for (r = 0; r < 2; r++) {
+		v1_start(&m, sa, r, V1_MAIN, 0);
+		v1_add(&m, V1_PL_SA, sa->sai, sa->sai_len);
+		v1_send(&m, sa, !r);
+	}
+	for (r = 0; r < 2; r++) {
+		v1_start(&m, sa, true, V1_MAIN, 0);
+		v1_add(&m, V1_PL_KE, r ? sa->gxr : sa->gxi, sa->c->ke_len);
+		v1_add(&m, V1_PL_NONCE, r ? sa->nr : sa->ni, V1_NONCE_LEN);
+		v1_send(&m, sa, !r);
+	}
+}
+
+/* Main Mode 5 and 6: IDii | HASH_I, then IDir | HASH_R, encrypted. */
+static void v1_main_auth(struct v1sa *sa)
+{
+	uint8_t id[V1_BODY_MAX], hash[IKE_PRF_OUT_MAX];
+	struct ike1_auth_in in = {
+		.gxi = sa->gxi, .gxr = sa->gxr,
+		.gxi_len = sa->c->ke_len, .gxr_len = sa->c->ke_len,
+		.cky_i = sa->cky_i, .cky_r = sa->cky_r,
+		.sai_b = sa->sai, .sai_len = sa->sai_len, .id_b = id,
+	};
+	struct v1msg m;
+	char fqdn[64];
+	unsigned int r;
+
+	for (r = 0; r < 2; r++) {
+		v1_fqdn(fqdn, sizeof(fqdn), sa->i, !r);
+		in.id_len = v1_id(id, V1_ID_FQDN, fqdn, strlen(fqdn));
+		assert_int_equal(r ? ike1_hash_r(&sa->k, &in, hash) :
+				     ike1_hash_i(&sa->k, &in, hash), 0);
+		v1_start(&m, sa, true, V1_MAIN, 0);
+		v1_add(&m, V1_PL_ID, id, in.id_len);
+		v1_add(&m, V1_PL_HASH, hash, sa->k.prf->out_len);
+		v1_seal(&m, sa);
+		v1_send(&m, sa, !r);
+	}
+}
+
+/*
+ * Quick Mode 1: HASH(1) | SA | Ni | IDci | IDcr, encrypted in its own IV
+ * chain, which starts from the last block of Main Mode message 6.
+ */
+static void v1_quick(struct v1sa *sa)
+{
+	static const uint8_t net_i[8] = { 10, 1, 0, 0, 255, 255, 255, 0 };
+	static const uint8_t net_r[8] = { 10, 2, 0, 0, 255, 255, 255, 0 };
+	uint8_t body[V1_BODY_MAX], *hash;
+	struct v1msg m;
+	size_t after;
+
+	v1_start(&m, sa, true, V1_QUICK, V1_QM_MID);
+	hash = v1_add(&m, V1_PL_HASH, NULL, sa->k.prf->out_len);
+	after = m.len;
+	v1_add(&m, V1_PL_SA, body, v1_qm_sa(body));
+	fill(body, V1_NONCE_LEN, (unsigned int)sa->i);
+	v1_add(&m, V1_PL_NONCE, body, V1_NONCE_LEN);
+	v1_add(&m, V1_PL_ID, body,
+	       v1_id(body, V1_ID_IPV4_SUBNET, net_i, sizeof(net_i)));
+	v1_add(&m, V1_PL_ID, body,
+	       v1_id(body, V1_ID_IPV4_SUBNET, net_r, sizeof(net_r)));
+	assert_int_equal(ike1_hash_msg(&sa->k, V1_QM_MID, m.p + after,
+				       m.len - after, hash), 0);
+	v1_seal(&m, sa);
+	v1_send(&m, sa, true);
+}
+
+/* SA i: frames 7i+1 to 7i+7. The keys stay in sas[] for the key file. */
+static void ike1_build(const struct tdir *t, struct v1sa *sas)
+{
+	struct pcap pc;
+	size_t i;
+
+	pcap_open(&pc, t);
+	for (i = 0; i < N_IKE1; i++) {
+		v1sa_init(&sas[i], i, &pc);
+		v1_main_clear(&sas[i]);
+		v1_main_auth(&sas[i]);
+		v1_quick(&sas[i]);
+	}
+	pcap_close(&pc);
+}
+
+/* Frame f shows these (the empty strings and no HASH: nothing inside). */
+static void v1_expect(const struct shown *s, size_t f, const char *id_type,
+		      const char *fqdn, bool hash)
+{
+	if (strcmp(s->id_type, id_type) || strcmp(s->fqdn, fqdn) ||
+	    s->hash != hash || *s->expert)
+		fail_msg("IKEv1 frame %zu: tshark shows ID type \"%s\", FQDN "
+			 "\"%s\", HASH %d, expert info \"%s\"; want ID type "
+			 "\"%s\", FQDN \"%s\", HASH %d", f, s->id_type, s->fqdn,
+			 s->hash, s->expert, id_type, fqdn, hash);
+}
+
+/* The encrypted frames of every SA, read with the key file or not. */
+static void ike1_check(const struct shown *shown, bool keyed)
+{
+	char fqdn[64];
+	size_t i, f;
+	unsigned int r;
+
+	for (i = 0; i < N_IKE1; i++) {
+		f = V1_FRAMES * i + 5;		/* Main Mode 5 */
+		for (r = 0; r < 2; r++, f++) {
+			v1_fqdn(fqdn, sizeof(fqdn), i, !r);
+			v1_expect(&shown[f], f, keyed ? "2" : "",
+				  keyed ? fqdn : "", keyed);
+		}
+		v1_expect(&shown[f], f, keyed ? "4,4" : "", "", keyed);
+	}
+}
+
+static void test_ike1_decrypts(void **state)
+{
+	struct shown shown[FRAMES_MAX];
+	struct v1sa sas[N_IKE1];
+	const struct tdir *t = *state;
+	size_t i;
+
+	ike1_build(t, sas);
+	run_tshark(t, shown, V1_FRAMES * N_IKE1);
+	ike1_check(shown, false);
+	for (i = 0; i < N_IKE1; i++)
+		assert_int_equal(ike_keylog_ike1(t->path, sas[i].cky_i,
+						 sas[i].k.enc_key,
+						 sas[i].k.enc_len), 0);
+	run_tshark(t, shown, V1_FRAMES * N_IKE1);
+	ike1_check(shown, true);
+}
+
 /* ---- the files themselves ---- */
 
 /* The exact text, for a reader of this test: what Wireshark was shown. */
@@ -767,7 +1165,19 @@ static void test_line_format(void **state)
 		"\"0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"\n");
 
+	/* the cookie and the key: Wireshark has the algorithms already */
+	assert_int_equal(ike_keylog_ike1(t->path, spi_i, ekey, 16), 0);
+	assert_int_equal(ike_keylog_ike1(t->path, spi_r, akey, 24), 0);
+	slurp(t, IKE_KEYLOG_IKE1_FILE, buf, sizeof(buf));
+	assert_string_equal(buf,
+		"0102030405060708,eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee\n"
+		"f1f2f3f4f5f6f7f8,"
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n");
+
 	/* they hold secrets */
+	path_of(t, IKE_KEYLOG_IKE1_FILE, path, sizeof(path));
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
 	path_of(t, IKE_KEYLOG_IKE_FILE, path, sizeof(path));
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
@@ -803,7 +1213,16 @@ static void test_refused(void **state)
 	assert_int_equal(ike_keylog_esp(t->path, AF_UNIX, addr4_a, addr4_b, 1,
 					IKE_ENCR_AES_GCM_16, 128, key, 20,
 					IKE_INTEG_NONE, NULL, 0), -EINVAL);
+	/*
+	 * IKEv1: SKEYID_e of SHA-1 (20 bytes) passed for the key, which is
+	 * the mistake the length check is for; no key at all.
+	 */
+	assert_int_equal(ike_keylog_ike1(t->path, spi, key, 20), -EINVAL);
+	assert_int_equal(ike_keylog_ike1(t->path, spi, key, 0), -EINVAL);
+	assert_int_equal(ike_keylog_ike1(t->path, spi, NULL, 16), -EINVAL);
 	/* nothing was written */
+	path_of(t, IKE_KEYLOG_IKE1_FILE, path, sizeof(path));
+	assert_int_equal(access(path, F_OK), -1);
 	path_of(t, IKE_KEYLOG_IKE_FILE, path, sizeof(path));
 	assert_int_equal(access(path, F_OK), -1);
 	path_of(t, IKE_KEYLOG_ESP_FILE, path, sizeof(path));
@@ -821,6 +1240,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_esp_decrypts, dir_setup,
 						dir_teardown),
 		cmocka_unit_test_setup_teardown(test_ike_decrypts, dir_setup,
+						dir_teardown),
+		cmocka_unit_test_setup_teardown(test_ike1_decrypts, dir_setup,
 						dir_teardown),
 		cmocka_unit_test_setup_teardown(test_line_format, dir_setup,
 						dir_teardown),
