@@ -35,7 +35,7 @@ static void put_be32(uint8_t *p, uint32_t v)
 /* ---- algorithms ---- */
 
 static const struct {
-	uint16_t hash;		/* enum ike1_hash_id */
+	uint16_t hash;		/* enum ike1_hash */
 	uint16_t prf;		/* enum ike_prf_id: its HMAC */
 } hash_prfs[] = {
 	{ IKE1_HASH_MD5,	IKE_PRF_HMAC_MD5 },

@@ -22,8 +22,8 @@
 #include <sys/types.h>
 
 #include "../crypto.h"
+#include "ike1.h"
 
-#define IKE1_COOKIE_LEN		8	/* CKY-I, CKY-R */
 #define IKE1_BLOCK_MAX		16	/* AES; 3DES has 8 */
 #define IKE1_ENC_KEY_MAX	32	/* AES-256 */
 /*
@@ -31,28 +31,6 @@
  * are kept at once; see struct ike1_ivs.
  */
 #define IKE1_IV_SLOTS		8
-
-/* Hash Algorithm attribute values (RFC 2409 appendix A, RFC 4868). */
-enum ike1_hash_id {
-	IKE1_HASH_MD5		= 1,
-	IKE1_HASH_SHA1		= 2,
-	IKE1_HASH_SHA2_256	= 4,
-	IKE1_HASH_SHA2_384	= 5,
-	IKE1_HASH_SHA2_512	= 6,
-};
-
-/* Encryption Algorithm attribute values (RFC 2409 appendix A, RFC 3602). */
-enum ike1_encr_id {
-	IKE1_ENCR_DES_CBC	= 1,
-	IKE1_ENCR_3DES_CBC	= 5,
-	IKE1_ENCR_AES_CBC	= 7,
-};
-
-/* Quick Mode's protocol octet in KEYMAT (RFC 2407 section 4.4.1). */
-enum ike1_proto {
-	IKE1_PROTO_AH		= 2,
-	IKE1_PROTO_ESP		= 3,
-};
 
 /*
  * The PRF (HMAC) of a hash ID, whose ike_hash_vec() is the hash itself;

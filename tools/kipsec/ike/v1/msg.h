@@ -17,11 +17,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ike1.h"
+
 #define IKE1_VERSION		0x10	/* major 1, minor 0 */
 #define IKE1_HDR_LEN		28
 #define IKE1_PL_HDR_LEN		4	/* generic payload header */
 #define IKE1_MSG_MAX		65535	/* we send and take no more */
-#define IKE1_COOKIE_LEN		8
 #define IKE1_NONCE_MIN		8	/* RFC 2409 section 5 */
 #define IKE1_NONCE_MAX		256
 #define IKE1_SPI_MAX		16	/* an ISAKMP SPI is both cookies */
@@ -94,14 +95,6 @@ enum ike1_payload_type {
 #define IKE1_DOI_IPSEC		1
 #define IKE1_SIT_IDENTITY_ONLY	1
 
-/* Protocol IDs (RFC 2407 section 4.4.1). */
-enum ike1_proto {
-	IKE1_PROTO_NONE		= 0,	/* a Notify about no SA */
-	IKE1_PROTO_ISAKMP	= 1,
-	IKE1_PROTO_AH		= 2,
-	IKE1_PROTO_ESP		= 3,
-	IKE1_PROTO_IPCOMP	= 4,
-};
 
 /* The one ISAKMP transform ID (RFC 2407 section 4.4.2). */
 #define IKE1_KEY_IKE		1
@@ -151,21 +144,7 @@ enum ike1_p1_attr {
 	IKE1_P1_GROUP_ORDER	= 16,	/* variable */
 };
 
-/* IKE1_P1_ENCR values. */
-enum ike1_encr {
-	IKE1_ENCR_DES_CBC	= 1,
-	IKE1_ENCR_3DES_CBC	= 5,
-	IKE1_ENCR_AES_CBC	= 7,	/* RFC 3602 */
-};
 
-/* IKE1_P1_HASH values. */
-enum ike1_hash {
-	IKE1_HASH_MD5		= 1,
-	IKE1_HASH_SHA1		= 2,
-	IKE1_HASH_SHA2_256	= 4,	/* RFC 4868 */
-	IKE1_HASH_SHA2_384	= 5,
-	IKE1_HASH_SHA2_512	= 6,
-};
 
 /* IKE1_P1_AUTH_METHOD values. */
 enum ike1_auth_method {
