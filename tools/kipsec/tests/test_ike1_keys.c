@@ -778,7 +778,7 @@ static void kdf_inputs(struct kdf_bufs *b, const struct cavp_vec *v)
 	}
 }
 
-static void check_cavp(const struct cavp_vec *v, enum ike1_auth auth)
+static void check_cavp(const struct cavp_vec *v, enum ike1_skeyid auth)
 {
 	const struct ike_prf_alg *prf = ike1_hash_find(v->hash);
 	const struct ike_encr_alg *aes = ike1_encr_find(IKE1_ENCR_AES_CBC, 256);
@@ -806,7 +806,7 @@ static void test_cavp_dsa(void **state)
 
 	(void)state;
 	for (i = 0; i < ARRAY_SIZE(cavp_dsa); i++)
-		check_cavp(&cavp_dsa[i], IKE1_AUTH_SIG);
+		check_cavp(&cavp_dsa[i], IKE1_SKEYID_SIG);
 }
 
 static void test_cavp_psk(void **state)
@@ -815,7 +815,7 @@ static void test_cavp_psk(void **state)
 
 	(void)state;
 	for (i = 0; i < ARRAY_SIZE(cavp_psk); i++)
-		check_cavp(&cavp_psk[i], IKE1_AUTH_PSK);
+		check_cavp(&cavp_psk[i], IKE1_SKEYID_PSK);
 }
 
 /* ---- the script's fixed inputs (see the top of this file) ---- */
@@ -879,7 +879,7 @@ static void test_pke(void **state)
 	(void)state;
 	fixed_inputs(&f);
 	assert_int_equal(ike1_sa_keys_derive(&k,
-			 ike1_hash_find(IKE1_HASH_SHA1), aes, IKE1_AUTH_PKE,
+			 ike1_hash_find(IKE1_HASH_SHA1), aes, IKE1_SKEYID_PKE,
 			 &f.in), 0);
 	check_keys("PKE SHA-1", &k,
 		   "b9fafec2ce610dd694b1ce85765797cc734a19da",
@@ -888,7 +888,7 @@ static void test_pke(void **state)
 		   "25afb1b3c9e4ab09990d93b929ece4302f46ddba");
 	assert_int_equal(ike1_sa_keys_derive(&k,
 			 ike1_hash_find(IKE1_HASH_SHA2_256), aes,
-			 IKE1_AUTH_PKE, &f.in), 0);
+			 IKE1_SKEYID_PKE, &f.in), 0);
 	check_keys("PKE SHA-256", &k,
 		   "6ebfe654bf8141259a7cd3493015893c"
 		   "8d6128b1acdddb30b4e99bb657dcdc1a",
@@ -916,7 +916,7 @@ static void test_expand_md5(void **state)
 	(void)state;
 	fixed_inputs(&f);
 	assert_int_equal(ike1_sa_keys_derive(&k,
-			 ike1_hash_find(IKE1_HASH_MD5), aes, IKE1_AUTH_SIG,
+			 ike1_hash_find(IKE1_HASH_MD5), aes, IKE1_SKEYID_SIG,
 			 &f.in), 0);
 	check_keys("SIG MD5", &k, "21993b4e43db0dd8accd2d447a1a0422",
 		   "97c21aa4e7c01fde9539881730ce232a",
@@ -943,7 +943,7 @@ static void test_expand_sha1(void **state)
 
 	(void)state;
 	kdf_inputs(&b, &cavp_psk[0]);
-	assert_int_equal(ike1_sa_keys_derive(&k, sha1, des3, IKE1_AUTH_PSK,
+	assert_int_equal(ike1_sa_keys_derive(&k, sha1, des3, IKE1_SKEYID_PSK,
 					     &b.in), 0);
 	assert_int_equal(k.enc_len, 24);
 	CHECK("PSK SHA-1 3DES", Ka, k.enc_key, 24,
@@ -979,7 +979,7 @@ static void psk_sha1_keys(struct ike1_sa_keys *k, struct fixed *f)
 	assert_int_equal(ike1_sa_keys_derive(k,
 			 ike1_hash_find(IKE1_HASH_SHA1),
 			 ike1_encr_find(IKE1_ENCR_AES_CBC, 128),
-			 IKE1_AUTH_PSK, &f->in), 0);
+			 IKE1_SKEYID_PSK, &f->in), 0);
 	check_keys("PSK SHA-1", k, "790bbe750513b603a74d04f0e90a6255310d2214",
 		   "9f6a7b04ee107ad2a733c9075622aedad2c31bd4",
 		   "6e473a1e31e55f6df8b5e842f0b34daef192d187",
@@ -1422,7 +1422,7 @@ static void test_3des_md5(void **state)
 	(void)state;
 	fixed_inputs(&f);
 	assert_int_equal(ike1_sa_keys_derive(&k,
-			 ike1_hash_find(IKE1_HASH_MD5), des3, IKE1_AUTH_SIG,
+			 ike1_hash_find(IKE1_HASH_MD5), des3, IKE1_SKEYID_SIG,
 			 &f.in), 0);
 	assert_int_equal(ike1_ivs_init(&ivs, k.prf, des3, f.gxi, 64, f.gxr,
 				       64), 0);

@@ -949,7 +949,7 @@ static void v1sa_init(struct v1sa *sa, size_t i, struct pcap *pc)
 		.cky_i = sa->cky_i, .cky_r = sa->cky_r,
 		.psk = (const uint8_t *)psk, .psk_len = sizeof(psk) - 1,
 	};
-	assert_int_equal(ike1_sa_keys_derive(&sa->k, prf, encr, IKE1_AUTH_PSK,
+	assert_int_equal(ike1_sa_keys_derive(&sa->k, prf, encr, IKE1_SKEYID_PSK,
 					     &in), 0);
 	assert_int_equal(ike1_ivs_init(&sa->ivs, prf, encr, sa->gxi,
 				       c->ke_len, sa->gxr, c->ke_len), 0);

@@ -110,7 +110,7 @@ static int skeyid_pke(const struct ike_prf_alg *prf,
 	return ret;
 }
 
-int ike1_skeyid(const struct ike_prf_alg *prf, enum ike1_auth auth,
+int ike1_skeyid(const struct ike_prf_alg *prf, enum ike1_skeyid auth,
 		const struct ike1_kdf_in *in, uint8_t *skeyid)
 {
 	struct ike_chunk nonces[2];
@@ -118,15 +118,15 @@ int ike1_skeyid(const struct ike_prf_alg *prf, enum ike1_auth auth,
 	if (!prf || !in || !in->ni || !in->nr || !skeyid)
 		return IKE_CRYPTO_EINVAL;
 	switch (auth) {
-	case IKE1_AUTH_SIG:
+	case IKE1_SKEYID_SIG:
 		return skeyid_sig(prf, in, skeyid);
-	case IKE1_AUTH_PSK:
+	case IKE1_SKEYID_PSK:
 		if (!in->psk)
 			return IKE_CRYPTO_EINVAL;
 		nonces[0] = chunk(in->ni, in->ni_len);
 		nonces[1] = chunk(in->nr, in->nr_len);
 		return ike_prf_vec(prf, in->psk, in->psk_len, nonces, 2, skeyid);
-	case IKE1_AUTH_PKE:
+	case IKE1_SKEYID_PKE:
 		return skeyid_pke(prf, in, skeyid);
 	}
 	return IKE_CRYPTO_EINVAL;
@@ -190,7 +190,7 @@ static int skeyid_dae(struct ike1_sa_keys *k, const struct ike1_kdf_in *in)
 }
 
 int ike1_sa_keys_derive(struct ike1_sa_keys *k, const struct ike_prf_alg *prf,
-			const struct ike_encr_alg *encr, enum ike1_auth auth,
+			const struct ike_encr_alg *encr, enum ike1_skeyid auth,
 			const struct ike1_kdf_in *in)
 {
 	int ret;

@@ -47,17 +47,17 @@ const struct ike_encr_alg *ike1_encr_find(uint16_t id, uint16_t key_bits);
 /* ---- Phase 1 keys (section 5) ---- */
 
 /* How SKEYID is made: by the authentication method. */
-enum ike1_auth {
-	IKE1_AUTH_SIG,	/* signatures: prf(Ni_b | Nr_b, g^xy) */
-	IKE1_AUTH_PSK,	/* prf(pre-shared-key, Ni_b | Nr_b) */
-	IKE1_AUTH_PKE,	/* public key encryption (both kinds):
+enum ike1_skeyid {
+	IKE1_SKEYID_SIG,	/* signatures: prf(Ni_b | Nr_b, g^xy) */
+	IKE1_SKEYID_PSK,	/* prf(pre-shared-key, Ni_b | Nr_b) */
+	IKE1_SKEYID_PKE,	/* public key encryption (both kinds):
 			 * prf(hash(Ni_b | Nr_b), CKY-I | CKY-R) */
 };
 
 /*
  * What Phase 1 contributed. Ni_b and Nr_b are the Nonce payloads' bodies
  * and g^xy is the shared secret as ike_kex_shared() returns it; the
- * cookies are IKE1_COOKIE_LEN bytes. psk is for IKE1_AUTH_PSK only.
+ * cookies are IKE1_COOKIE_LEN bytes. psk is for IKE1_SKEYID_PSK only.
  */
 struct ike1_kdf_in {
 	const uint8_t *ni, *nr;
@@ -80,7 +80,7 @@ struct ike1_sa_keys {
 };
 
 /* SKEYID by the method: prf->out_len bytes. */
-int ike1_skeyid(const struct ike_prf_alg *prf, enum ike1_auth auth,
+int ike1_skeyid(const struct ike_prf_alg *prf, enum ike1_skeyid auth,
 		const struct ike1_kdf_in *in, uint8_t *skeyid);
 /*
  * SKEYID, then
@@ -90,7 +90,7 @@ int ike1_skeyid(const struct ike_prf_alg *prf, enum ike1_auth auth,
  * and the encryption key encr->key_len bytes long (ike1_enc_key()).
  */
 int ike1_sa_keys_derive(struct ike1_sa_keys *k, const struct ike_prf_alg *prf,
-			const struct ike_encr_alg *encr, enum ike1_auth auth,
+			const struct ike_encr_alg *encr, enum ike1_skeyid auth,
 			const struct ike1_kdf_in *in);
 void ike1_sa_keys_clear(struct ike1_sa_keys *k);
 /*
