@@ -2,9 +2,9 @@
 /*
  * Where the daemon's loop enters the IKE SAs: each datagram to its SA and
  * to the exchange it belongs to (a response to our request, a request of
- * the peer's), an unknown IKE_SA_INIT to auth.c; and the timers
- * (retransmission, half-open SAs, DPD, rekeying). Every exchange is
- * below it; it is the only place that knows them all.
+ * the peer's), an unknown IKE_SA_INIT to init.c, IKEv1 to v1/input.c;
+ * and the timers (retransmission, half-open SAs, DPD, rekeying). Every
+ * exchange is below it; it is the only place that knows them all.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +44,14 @@ static void handle_response(struct ike_daemon *d, struct ikesa *sa,
 
 	if (m->hdr.msg_id != sa->req.id || !sa->req.buf)
 		return;		/* a late duplicate */
+	if (m->hdr.exchange != sa->req.exchange) {
+		/* section 3.1: a response is of its request's exchange */
+		ike_debug(d, "%s: response %u dropped: %s, but our request was %s",
+			  sa->conn_name, m->hdr.msg_id,
+			  ike_exchange_name(m->hdr.exchange) ?: "?",
+			  ike_exchange_name(sa->req.exchange) ?: "?");
+		return;
+	}
 	if (m->hdr.exchange == IKE_SA_INIT) {
 		ikesa_pending_clear(&sa->req);
 		ikesa_init_response(d, sa, dg, m);

@@ -19,18 +19,6 @@
 #include "proposal.h"
 #include "sakeys.h"
 
-static bool offers_group(const struct ike_proposal_list *l, uint16_t group)
-{
-	size_t i, t;
-
-	for (i = 0; i < l->n; i++)
-		for (t = 0; t < l->v[i].n_tr; t++)
-			if (l->v[i].tr[t].type == IKE_TR_KE &&
-			    l->v[i].tr[t].id == group)
-				return true;
-	return false;
-}
-
 /* ---- keys ---- */
 
 static int derive_keys(struct ikesa *sa, const struct ike_pl_ke *peer_ke,
@@ -270,7 +258,8 @@ static bool retry_group(struct ike_daemon *d, struct ikesa *sa,
 	if (n->type != IKE_N_INVALID_KE_PAYLOAD || n->data.len != 2)
 		return false;
 	want = n->data.p[0] << 8 | n->data.p[1];
-	if (!offers_group(&sa->conn->proposals, want) || want == sa->group) {
+	if (!ikesa_offers_ke(sa->conn->proposals.v, sa->conn->proposals.n,
+			     want) || want == sa->group) {
 		ikesa_fail(d, sa, "IKE_SA_INIT: the peer refused our key exchange method %s and asks for %s, which we do not offer: the key exchange method differs",
 			   ike_transform_name(IKE_TR_KE, sa->group) ?: "?",
 			   ike_transform_name(IKE_TR_KE, want) ?: "?");
@@ -334,6 +323,8 @@ void ikesa_init_response(struct ike_daemon *d, struct ikesa *sa,
 	struct ike_mismatch mm;
 	char why[512];
 
+	if (sa->state != IKESA_INIT_SENT)
+		return;		/* only our IKE_SA_INIT request has this answer */
 	if (cookie && retry_cookie(d, sa, cookie))
 		return;
 	if (sa->probe && probe_response(d, sa, m, err))
