@@ -558,8 +558,7 @@ void ikesa_child_close(struct ike_daemon *d, struct ikesa *sa,
 			break;
 		}
 	}
-	if (sa->request.child == ch)
-		sa->request.child = NULL;
+	ikesa_request_child_gone(sa, ch);
 	ikesa_child_sa_free(d, sa, &ch->rekey);
 	ikesa_child_sa_free(d, sa, &ch->theirs);
 	ikesa_child_sa_free(d, sa, &ch->old);

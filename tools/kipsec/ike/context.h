@@ -8,10 +8,8 @@
 #ifndef KIPSEC_IKE_CONTEXT_H
 #define KIPSEC_IKE_CONTEXT_H
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <sys/socket.h>
 
 #include "kernel.h"
@@ -57,6 +55,5 @@ struct ike_dgram {
 	const uint8_t *p;
 	size_t len;
 };
-
 
 #endif /* KIPSEC_IKE_CONTEXT_H */

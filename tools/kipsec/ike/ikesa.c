@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * IKE SAs (RFC 7296): the table and its SPI index, creating, finding and
- * freeing an SA, its failures and notes. Messages are exchange.c's; the
- * IKE_SA_INIT and IKE_AUTH exchanges auth.c's, CHILD_SAs in the kernel
+ * freeing an SA, its failures and notes. Messages are exchange.c's;
+ * IKE_SA_INIT is init.c's, IKE_AUTH auth.c's, CHILD_SAs in the kernel
  * child.c's; dispatch.c hands each datagram and timer to them.
  *
  * Every failure ends in one log line that says which exchange failed,
@@ -569,6 +569,12 @@ void ikesa_request_begin(struct ikesa *sa, enum ikesa_request_kind kind,
 {
 	sa->request.kind = kind;
 	sa->request.child = ch;
+}
+
+void ikesa_request_child_gone(struct ikesa *sa, const struct ikesa_child *ch)
+{
+	if (sa->request.child == ch)
+		sa->request.child = NULL;
 }
 
 void ikesa_request_end(struct ikesa *sa)

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Inside the IKE SAs: the state shared by ikesa.c (table, messages,
- * timers), auth.c (IKE_SA_INIT, IKE_AUTH), child.c (CHILD_SAs in the
- * kernel) and control.c (up, down, status, traps).
+ * Inside the IKE SAs: the IKE SA, its CHILD_SAs and our request under
+ * way, and the functions of the files that work on them (one section a
+ * file: ikesa.c the table, exchange.c the messages, init.c, auth.c,
+ * childneg.c, kex.c, rekey.c, create.c and info.c the exchanges, child.c
+ * the kernel, control.c up, down and status).
  */
 #ifndef KIPSEC_IKE_IKESA_INT_H
 #define KIPSEC_IKE_IKESA_INT_H
@@ -231,6 +233,8 @@ void ikesa_established(struct ike_daemon *d, struct ikesa *sa);
 void ikesa_request_begin(struct ikesa *sa, enum ikesa_request_kind kind,
 			 struct ikesa_child *ch);
 void ikesa_request_end(struct ikesa *sa);
+/* ch goes away: the request, if it is about ch, no longer names it. */
+void ikesa_request_child_gone(struct ikesa *sa, const struct ikesa_child *ch);
 void ikesa_keylog(struct ike_daemon *d, const struct ikesa *sa);
 uint64_t ikesa_earliest(uint64_t a, uint64_t b);
 

@@ -11,7 +11,7 @@
 #include "ikesa_int.h"
 
 void ikesa_informational_request(struct ike_daemon *d, struct ikesa *sa,
-					struct ike_msg *m)
+				 struct ike_msg *m)
 {
 	struct ike_buf inner = { 0 };
 	size_t i;
@@ -27,9 +27,11 @@ void ikesa_informational_request(struct ike_daemon *d, struct ikesa *sa,
 			 * our rekey was answered: the answer lets us delete
 			 * our redundant IKE SA.
 			 */
-			ikesa_set_state(d, sa, sa->request.kind == IKESA_RQ_IKE &&
-					       sa->rk_their_nonce_len ?
-					       IKESA_DELETING : IKESA_DEAD);
+			if (sa->state != IKESA_DELETING)
+				ikesa_set_state(d, sa,
+						sa->request.kind == IKESA_RQ_IKE &&
+						sa->rk_their_nonce_len ?
+						IKESA_DELETING : IKESA_DEAD);
 			return;
 		}
 		ikesa_child_peer_delete(d, sa, &m->del[i], &inner);

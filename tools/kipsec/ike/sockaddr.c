@@ -110,8 +110,6 @@ int ike_conn_addresses(const struct ike_conn *c, struct sockaddr_storage *local,
 
 /* ---- which connection a datagram is for ---- */
 
-/* ---- the responder ---- */
-
 static bool host_in(const struct ike_conf_hosts *hosts,
 		    const struct sockaddr_storage *ss)
 {

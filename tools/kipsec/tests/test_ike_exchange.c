@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 
 #include "ike/conf.h"
 #include "ike/context.h"
@@ -311,9 +312,9 @@ static void assert_sa(struct host *h, enum ikesa_state s)
 			 ikesa_state_id(sa->state), ikesa_state_id(s));
 }
 
+/* h has no IKE SA left: dead ones were freed where the daemon frees them. */
 static void assert_no_sa(struct host *h)
 {
-	ikesa_reap_all(&h->d);
 	if (h->d.sas->head)
 		fail_msg("%s: an IKE SA in state %s", h->name,
 			 ikesa_state_id(h->d.sas->head->state));
@@ -323,6 +324,38 @@ static void assert_logged(const char *text)
 {
 	if (!strstr(log_text, text))
 		fail_msg("not in the log: \"%s\"\n--- log:\n%s", text, log_text);
+}
+
+/* ---- a control client: what `kipsec up` is told ---- */
+
+struct client {
+	int fd;				/* its end of the socket */
+	struct ike_waiter *w;		/* the daemon's end */
+};
+
+static struct client client_new(void)
+{
+	struct client c;
+	int sv[2];
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	c.fd = sv[0];
+	c.w = ike_waiter_new(sv[1]);
+	assert_non_null(c.w);
+	return c;
+}
+
+/* All the daemon wrote to the client; it must have ended with "= N". */
+static void client_read(struct client *c, char *buf, size_t size)
+{
+	size_t len = 0;
+	ssize_t n;
+
+	while (len < size - 1 &&
+	       (n = recv(c->fd, buf + len, size - 1 - len, MSG_DONTWAIT)) > 0)
+		len += n;
+	buf[len] = '\0';
+	close(c->fd);
 }
 
 static void establish(void)
@@ -338,8 +371,16 @@ static void establish(void)
 /* Four messages, each state change on the way logged. */
 static void test_establish(void **state)
 {
+	struct client c = client_new();
+	char said[512];
+
 	(void)state;
-	establish();
+	ikesa_up(&moon.d, "gw", c.w);
+	deliver_all();
+	assert_sa(&moon, IKESA_ESTABLISHED);
+	assert_sa(&sun, IKESA_ESTABLISHED);
+	client_read(&c, said, sizeof(said));
+	assert_string_equal(said, "= 0\n");
 	assert_int_equal(moon.sent, 2);
 	assert_int_equal(sun.sent, 2);
 	assert_logged("gw: IKE SA NEW -> INIT_SENT");
@@ -382,7 +423,6 @@ static void test_no_answer(void **state)
 	assert_no_sa(&moon);
 	assert_int_equal(moon.sent, 1 + TRIES);
 	assert_logged("gw: IKE_SA_INIT: no answer from 192.0.2.2[500] after 3 retransmissions: the peer is unreachable or not running IKE there");
-	assert_no_sa(&sun);
 }
 
 /*
@@ -520,12 +560,53 @@ static void test_ikev1_to_ikev2_connection(void **state)
 /* `kipsec up` of a version = 1 connection says why nothing happens. */
 static void test_up_ikev1_connection(void **state)
 {
+	struct client c = client_new();
+	char said[512];
+
 	(void)state;
 	((struct ike_conn *)&moon.d.conf->conns[0])->version = 1;
-	ikesa_up(&moon.d, "gw", NULL);
+	ikesa_up(&moon.d, "gw", c.w);
 	assert_int_equal(queued, 0);
+	clock_to(clock_ms);		/* the loop's next turn frees the dead */
 	assert_no_sa(&moon);
+	client_read(&c, said, sizeof(said));
+	assert_string_equal(said, "connection gw is version = 1 (IKEv1): kipsec ike does not negotiate IKEv1 yet\n= 1\n");
 	assert_logged("gw: connection gw is version = 1 (IKEv1): kipsec ike does not negotiate IKEv1 yet");
+}
+
+/*
+ * An unprotected IKE_SA_INIT "response" (anyone on the path can send
+ * one) to an SA past IKE_SA_INIT whose request has its message ID: not
+ * the exchange asked for, so dropped; the SA goes on as before.
+ */
+static void test_forged_init_response(void **state)
+{
+	struct ike_hdr h = { .exchange = IKE_SA_INIT, .flags = IKE_FLAG_RESPONSE };
+	struct datagram q = { .from = &sun, .to = &moon };
+	struct ikesa *sa;
+	struct ike_buf b = { 0 };
+
+	(void)state;
+	establish();
+	ikesa_down(&moon.d, "gw", NULL);	/* a request of moon's out */
+	take();					/* ... and lost */
+	sa = moon.d.sas->head;
+	memcpy(h.ispi, sa->spi_i, IKE_SPI_LEN);
+	memcpy(h.rspi, sa->spi_r, IKE_SPI_LEN);
+	h.msg_id = sa->req.id;
+	ike_msg_start(&b, &h);
+	ike_put_notify(&b, &(struct ike_pl_notify){
+		.type = IKE_N_COOKIE, .data = { (const uint8_t *)"cookie", 6 } });
+	assert_int_equal(ike_msg_finish(&b), 0);
+	q.src = sa->remote;
+	q.dst = sa->local;
+	memcpy(q.p, b.p, b.len);
+	q.len = b.len;
+	ike_buf_free(&b);
+	deliver(&q);
+	assert_int_equal(queued, 0);
+	assert_sa(&moon, IKESA_DELETING);
+	assert_null(strstr(log_text, "internal error"));
 }
 
 /* `kipsec down`: a Delete, answered; both sides forget the IKE SA. */
@@ -565,6 +646,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ikev1_to_ikev2_connection,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_up_ikev1_connection, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_forged_init_response, setup,
 						teardown),
 	};
 

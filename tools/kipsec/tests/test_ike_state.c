@@ -21,7 +21,7 @@
 #include "ike/ikesa_int.h"
 #include "ike/state.h"
 
-/* ---- fakes of daemon.c's logging ---- */
+/* ---- fakes of log.c ---- */
 
 static char logged[512], debugged[512];
 

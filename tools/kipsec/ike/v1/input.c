@@ -36,24 +36,32 @@ static void refuse_phase1(struct ike_daemon *d, const struct ike_dgram *dg,
 	ike1_buf_free(&b);
 }
 
-/* Why the Phase 1 request is refused, in the log and the status. */
+/*
+ * Why the Phase 1 request is refused, in the log and the status: the
+ * connection that would take IKEv1 (version 1 or 0) if there is one,
+ * else the IKEv2-only one whose addresses match.
+ */
 static void say_refused(struct ike_daemon *d, const struct ike_dgram *dg,
 			const char *mode)
 {
 	const struct ike_conn *c = ike_conn_for(d->conf, &dg->local,
-						&dg->remote, 0);
+						&dg->remote, 1);
 	char from[80];
 
 	ss_format(&dg->remote, from, sizeof(from));
-	if (!c)
-		ike_log("%s sent an IKEv1 %s request; no connection has these addresses: refused with NO-PROPOSAL-CHOSEN",
-			from, mode);
-	else if (c->version == 2)
+	if (c) {
+		ikesa_note(d, c->name, "%s sent an IKEv1 %s request for connection %s (version = %s): kipsec ike does not negotiate IKEv1 yet: refused with NO-PROPOSAL-CHOSEN",
+			   from, mode, c->name,
+			   c->version ? "1" : "0, either");
+		return;
+	}
+	c = ike_conn_for(d->conf, &dg->local, &dg->remote, 2);
+	if (c)
 		ikesa_note(d, c->name, "IKE version mismatch: %s sent an IKEv1 %s request; connection %s is version = 2 (IKEv2 only): refused with NO-PROPOSAL-CHOSEN",
 			   from, mode, c->name);
 	else
-		ikesa_note(d, c->name, "%s sent an IKEv1 %s request for connection %s (version = %u): kipsec ike does not negotiate IKEv1 yet: refused with NO-PROPOSAL-CHOSEN",
-			   from, mode, c->name, c->version);
+		ike_log("%s sent an IKEv1 %s request; no connection has these addresses: refused with NO-PROPOSAL-CHOSEN",
+			from, mode);
 }
 
 void ike1_input(struct ike_daemon *d, const struct ike_dgram *dg)
