@@ -561,6 +561,109 @@ static void test_mm1_no_proposal(void **state)
 	assert_no_sa(&sun);
 }
 
+/* ---- the tests: Informational (RFC 2409 section 5.7, RFC 3706) ---- */
+
+/* An Informational of moon's: HDR*, HASH(1), then chain (freed). */
+static void moon_send_info(struct moon1 *mo, uint32_t mid,
+			   struct ike1_buf *chain)
+{
+	uint8_t hash[IKE_PRF_OUT_MAX];
+	struct ike1_buf b = { 0 };
+
+	assert_true(ike1_hash_msg(&mo->keys, mid, chain->p, chain->len,
+				  hash) >= 0);
+	ike1_put_bytes(&b, IKE1_PL_HASH,
+		       &(struct ike1_bytes){ hash, mo->prf->out_len });
+	ike1_put_chain(&b, chain);
+	ike1_buf_free(chain);
+	moon_send_encrypted(mo, IKE1_EXCH_INFO, mid, &b);
+}
+
+static void moon_cookies(const struct moon1 *mo, uint8_t *spi)
+{
+	memcpy(spi, mo->ci, IKE1_COOKIE_LEN);
+	memcpy(spi + IKE1_COOKIE_LEN, mo->cr, IKE1_COOKIE_LEN);
+}
+
+/* R-U-THERE 0x1234abcd: R-U-THERE-ACK with the same number, HASH(1) good. */
+static void test_dpd(void **state)
+{
+	static const uint8_t seq[4] = { 0x12, 0x34, 0xab, 0xcd };
+	uint8_t spi[16], plain[1024], hash[IKE_PRF_OUT_MAX];
+	struct ike1_buf chain = { 0 };
+	struct ike1_msg m;
+	struct moon1 mo;
+
+	(void)state;
+	moon_main_mode(&mo);
+	moon_cookies(&mo, spi);
+	ike1_put_notify(&chain, &(struct ike1_pl_notify){
+		.doi = IKE1_DOI_IPSEC, .proto = IKE1_PROTO_ISAKMP,
+		.type = IKE1_N_R_U_THERE, .spi = { spi, 16 },
+		.data = { seq, 4 } });
+	moon_send_info(&mo, 0x01020304, &chain);
+	sun_answer(&m);
+	assert_int_equal(m.hdr.exchange, IKE1_EXCH_INFO);
+	assert_true(m.hdr.msg_id != 0 && m.hdr.msg_id != 0x01020304);
+	moon_decrypt(&mo, &m, plain, sizeof(plain));
+	assert_int_equal(m.n_notify, 1);
+	assert_int_equal(m.notify[0].type, IKE1_N_R_U_THERE_ACK);
+	assert_int_equal(m.notify[0].spi.len, 16);
+	assert_memory_equal(m.notify[0].spi.p, spi, 16);
+	assert_int_equal(m.notify[0].data.len, 4);
+	assert_memory_equal(m.notify[0].data.p, seq, 4);
+	assert_true(ike1_hash_msg(&mo.keys, m.hdr.msg_id, m.after_hash.p,
+				  m.after_hash.len, hash) >= 0);
+	assert_memory_equal(m.hash.p, hash, m.hash.len);
+	assert_sa(&sun, IKESA_ESTABLISHED);
+	moon_free(&mo);
+}
+
+/* The same R-U-THERE with HASH(1) wrong: dropped, no answer. */
+static void test_dpd_bad_hash(void **state)
+{
+	uint8_t spi[16], hash[IKE_PRF_OUT_MAX] = { 0 };
+	struct ike1_buf chain = { 0 }, b = { 0 };
+	struct moon1 mo;
+
+	(void)state;
+	moon_main_mode(&mo);
+	moon_cookies(&mo, spi);
+	ike1_put_bytes(&b, IKE1_PL_HASH,
+		       &(struct ike1_bytes){ hash, mo.prf->out_len });
+	ike1_put_notify(&chain, &(struct ike1_pl_notify){
+		.doi = IKE1_DOI_IPSEC, .proto = IKE1_PROTO_ISAKMP,
+		.type = IKE1_N_R_U_THERE, .spi = { spi, 16 },
+		.data = { (const uint8_t *)"\0\0\0\1", 4 } });
+	ike1_put_chain(&b, &chain);
+	ike1_buf_free(&chain);
+	moon_send_encrypted(&mo, IKE1_EXCH_INFO, 7, &b);
+	assert_int_equal(queued, 0);
+	assert_logged("gw: an Informational dropped: HASH(1) does not verify");
+	assert_sa(&sun, IKESA_ESTABLISHED);
+	moon_free(&mo);
+}
+
+/* moon deletes the ISAKMP SA: sun forgets it, without an answer. */
+static void test_peer_deletes_isakmp_sa(void **state)
+{
+	struct ike1_buf chain = { 0 };
+	uint8_t spi[16];
+	struct moon1 mo;
+
+	(void)state;
+	moon_main_mode(&mo);
+	moon_cookies(&mo, spi);
+	ike1_put_delete(&chain, &(struct ike1_pl_delete){
+		.doi = IKE1_DOI_IPSEC, .proto = IKE1_PROTO_ISAKMP,
+		.spi_size = 16, .n_spi = 1, .spis = spi });
+	moon_send_info(&mo, 0x0badcafe, &chain);
+	assert_int_equal(queued, 0);
+	assert_logged("gw: the peer deleted the ISAKMP SA");
+	assert_no_sa(&sun);
+	moon_free(&mo);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -572,6 +675,11 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_mm1_no_proposal, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_dpd, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dpd_bad_hash, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_peer_deletes_isakmp_sa,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

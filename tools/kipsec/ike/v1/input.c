@@ -20,6 +20,7 @@
 #include "../context.h"
 #include "../ikesa_int.h"
 #include "../sockaddr.h"
+#include "info.h"
 #include "input.h"
 #include "main_mode.h"
 #include "msg.h"
@@ -84,6 +85,9 @@ static void sa_input(struct ike_daemon *d, struct ikesa *sa,
 	switch (m->hdr.exchange) {
 	case IKE1_EXCH_MAIN:
 		ike1_mm_request(d, sa, dg, m);
+		break;
+	case IKE1_EXCH_INFO:
+		ike1_info_request(d, sa, dg, m);
 		break;
 	default:
 		ike_debug(d, "%s: IKEv1 exchange %u dropped: not implemented",
