@@ -316,15 +316,23 @@ void ikesa_auth_response(struct ike_daemon *d, struct ikesa *sa,
 void ikesa_child_promote(struct ikesa_child *ch, struct child_sa **next);
 int ikesa_child_alloc_spi(struct ike_daemon *d, struct ikesa *sa,
 			  struct child_sa *c);
+int ikesa_child_algs(const struct child_sa *c,
+		     const struct ike_encr_alg **encr,
+		     const struct ike_integ_alg **integ, char *why, size_t size);
 int ikesa_child_add_sas(struct ike_daemon *d, struct ikesa *sa,
 			const struct ike_child *cfg, struct child_sa *c,
-			const struct ike_kdf_in *in, bool outbound_now,
+			const struct ike_child_keys *keys, bool outbound_now,
 			char *why, size_t size);
 int ikesa_child_add_out(struct ike_daemon *d, struct child_sa *c);
 void ikesa_child_del_sas(struct ike_daemon *d, struct ikesa *sa,
 			 struct child_sa *c);
+int ikesa_child_begin(struct ike_daemon *d, struct ikesa *sa,
+		      struct ikesa_child *ch, const struct ike_child_keys *keys,
+		      bool outbound_now, char *why, size_t size);
+int ikesa_child_policies(struct ike_daemon *d, struct ikesa *sa,
+			 struct ikesa_child *ch, char *why, size_t size);
 int ikesa_child_install(struct ike_daemon *d, struct ikesa *sa,
-			struct ikesa_child *ch, const struct ike_kdf_in *in,
+			struct ikesa_child *ch, const struct ike_child_keys *keys,
 			char *why, size_t size);
 struct ikesa_child *ikesa_child_add(struct ikesa *sa,
 				    const struct ike_child *cfg);
@@ -346,6 +354,9 @@ struct ikesa_trap *ikesa_trap_find(struct ike_daemon *d, const char *conn,
 				   const char *child);
 
 /* childneg.c */
+int ikesa_child_keys(const struct ikesa *sa, const struct child_sa *c,
+		     const struct ike_kdf_in *in, struct ike_child_keys *keys,
+		     char *why, size_t size);
 uint16_t ikesa_child_choose(struct ike_daemon *d, struct ikesa *sa,
 			    const struct ike_msg *m, bool ke,
 			    const struct ike_child **cfg, struct child_sa *c,
