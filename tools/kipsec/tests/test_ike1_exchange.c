@@ -8,8 +8,9 @@
  * daemon's own run. The clock, log and network are ike_fakes.h's; the
  * kernel is faked here and records the SAs and policies it is given.
  *
- * RFC 2409 section 5.4 (Main Mode with pre-shared keys) and appendix B
- * (IVs); RFC 2408 section 3.14.1 (notifies before an SA exists).
+ * RFC 2409 section 5.4 (Main Mode with pre-shared keys), 5.5 (Quick
+ * Mode) and appendix B (IVs); RFC 2408 section 3.14.1 (notifies before
+ * an SA exists).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,6 +26,7 @@
 #include "ike_fakes.h"
 #include "ike/v1/keys.h"
 #include "ike/v1/msg.h"
+#include <linux/kipsec.h>
 
 /* ---- the fake kernel ---- */
 
@@ -143,6 +145,16 @@ static void write_conf(struct host *h, const struct host *peer)
 		"        local_ts = 10.2.0.0/16\n"
 		"        remote_ts = 10.1.0.0/16\n"
 		"        esp_proposals = aes128-sha256, aes128-sha256-modp2048\n"
+		"      }\n"
+		"      lan {\n"
+		"        local_ts = 10.4.0.0/16\n"
+		"        remote_ts = 10.3.0.0/16\n"
+		"        esp_proposals = aes128-sha256-modp2048\n"
+		"      }\n"
+		"      web {\n"
+		"        local_ts = 10.6.0.0/16\n"
+		"        remote_ts = 10.5.0.0/16\n"
+		"        esp_proposals = aes128-sha256\n"
 		"      }\n"
 		"    }\n"
 		"  }\n"
@@ -664,22 +676,476 @@ static void test_peer_deletes_isakmp_sa(void **state)
 	moon_free(&mo);
 }
 
+/* ---- Quick Mode (RFC 2409 section 5.5) ---- */
+
+/* One Quick Mode of moon's: what it sent and what it keeps. */
+struct moon_qm {
+	uint32_t mid;
+	uint8_t spi_i[4], spi_r[4];	/* moon's SPI, sun's */
+	uint8_t ni[32], nr[IKE1_NONCE_MAX];
+	size_t nr_len;
+	uint16_t group;			/* PFS, 0 for none */
+	struct ike_kex *kex;
+	uint8_t gqm[256];
+	size_t gqm_len;
+	struct datagram qm1;
+};
+
+/* A Quick Mode ID: an IPv4 subnet a.b.0.0/16. */
+static void put_subnet(struct ike1_buf *b, uint8_t a, uint8_t bb,
+		       uint8_t *store)
+{
+	const uint8_t v[8] = { a, bb, 0, 0, 255, 255, 0, 0 };
+
+	memcpy(store, v, 8);
+	ike1_put_id(b, &(struct ike1_pl_id){ .type = IKE1_ID_IPV4_ADDR_SUBNET,
+		.data = { store, 8 } });
+}
+
+/* One ESP proposal: AES-128-CBC, HMAC-SHA2-256, tunnel, 1 h, [group]. */
+static void esp_offer(struct ike1_pl_sa *sa, const uint8_t *spi,
+		      uint16_t group)
+{
+	struct ike1_transform *t = &sa->tr[0];
+	uint16_t v[][2] = {
+		{ IKE1_P2_KEY_LENGTH, 128 },
+		{ IKE1_P2_AUTH_ALG, IKE1_AUTH_HMAC_SHA2_256 },
+		{ IKE1_P2_ENCAP_MODE, IKE1_ENCAP_TUNNEL },
+		{ IKE1_P2_LIFE_TYPE, IKE1_LIFE_SECONDS },
+		{ IKE1_P2_LIFE_DURATION, 3600 },
+		{ IKE1_P2_GROUP_DESC, group },
+	};
+	size_t i;
+
+	memset(sa, 0, sizeof(*sa));
+	sa->doi = IKE1_DOI_IPSEC;
+	sa->situation = IKE1_SIT_IDENTITY_ONLY;
+	sa->n_prop = 1;
+	sa->prop[0] = (struct ike1_proposal){ .num = 1,
+		.proto = IKE1_PROTO_ESP, .spi_len = 4, .n_tr = 1 };
+	memcpy(sa->prop[0].spi, spi, 4);
+	sa->n_tr = 1;
+	t->num = 1;
+	t->id = IKE1_ESP_AES_CBC;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		if (v[i][0] != IKE1_P2_GROUP_DESC || group)
+			t->attr[t->n_attr++] = (struct ike1_attr){
+				.type = v[i][0], .tv = true, .val = v[i][1] };
+}
+
+/*
+ * QM1 for the subnets 10.ci.0.0/16 (moon's side) and 10.cr.0.0/16
+ * (sun's); ci 0: no IDs. Sent, not answered yet.
+ */
+static void moon_qm1(struct moon1 *mo, struct moon_qm *q, uint32_t mid,
+		     uint16_t group, uint8_t ci, uint8_t cr)
+{
+	struct ike1_buf chain = { 0 }, b = { 0 };
+	uint8_t hash[IKE_PRF_OUT_MAX], gx[256], idi[8], idr[8];
+	struct ike1_pl_sa sa;
+	ssize_t n;
+
+	memset(q, 0, sizeof(*q));
+	q->mid = mid;
+	q->group = group;
+	memcpy(q->spi_i, &(uint32_t){ htonl(0xa0000000 | mid) }, 4);
+	memset(q->ni, (int)(mid & 0xff), sizeof(q->ni));
+	esp_offer(&sa, q->spi_i, group);
+	ike1_put_sa(&chain, &sa);
+	ike1_put_bytes(&chain, IKE1_PL_NONCE,
+		       &(struct ike1_bytes){ q->ni, sizeof(q->ni) });
+	if (group) {
+		q->kex = ike_kex_new(group);
+		n = ike_kex_public(q->kex, gx, sizeof(gx));
+		assert_int_equal(n, 256);
+		ike1_put_bytes(&chain, IKE1_PL_KE,
+			       &(struct ike1_bytes){ gx, n });
+	}
+	if (ci) {
+		put_subnet(&chain, 10, ci, idi);
+		put_subnet(&chain, 10, cr, idr);
+	}
+	assert_true(ike1_hash_msg(&mo->keys, mid, chain.p, chain.len,
+				  hash) >= 0);
+	ike1_put_bytes(&b, IKE1_PL_HASH,
+		       &(struct ike1_bytes){ hash, mo->prf->out_len });
+	ike1_put_chain(&b, &chain);
+	ike1_buf_free(&chain);
+	moon_send_encrypted(mo, IKE1_EXCH_QUICK, mid, &b);
+	q->qm1 = mo->last;
+}
+
+/* QM2: HASH(2) checked, sun's SPI, Nr and (PFS) g(qm)^xy kept. */
+static void moon_check_qm2(struct moon1 *mo, struct moon_qm *q,
+			   const struct datagram *d)
+{
+	uint8_t plain[4096], hash[IKE_PRF_OUT_MAX];
+	struct ike1_err err = { 0 };
+	struct ike1_msg m;
+	ssize_t n;
+
+	memset(&m, 0, sizeof(m));
+	assert_int_equal(ike1_msg_decode(d->p, d->len, &m, &err), 0);
+	assert_int_equal(m.hdr.exchange, IKE1_EXCH_QUICK);
+	assert_int_equal(m.hdr.msg_id, q->mid);
+	moon_decrypt(mo, &m, plain, sizeof(plain));
+	assert_true(ike1_qm_hash2(&mo->keys, q->mid, q->ni, sizeof(q->ni),
+				  m.after_hash.p, m.after_hash.len, hash) >= 0);
+	assert_int_equal(m.hash.len, mo->prf->out_len);
+	assert_memory_equal(m.hash.p, hash, m.hash.len);
+	assert_int_equal(m.sa.n_prop, 1);
+	assert_int_equal(m.sa.prop[0].spi_len, 4);
+	memcpy(q->spi_r, m.sa.prop[0].spi, 4);
+	memcpy(q->nr, m.nonce.p, m.nonce.len);
+	q->nr_len = m.nonce.len;
+	assert_int_equal(ike1_msg_has(&m, IKE1_PL_KE), q->group != 0);
+	if (q->group) {
+		n = ike_kex_shared(q->kex, m.ke.p, m.ke.len, q->gqm,
+				   sizeof(q->gqm));
+		assert_int_equal(n, 256);
+		q->gqm_len = n;
+	}
+	ike_kex_free(q->kex);
+	q->kex = NULL;
+}
+
+static void moon_qm3(struct moon1 *mo, const struct moon_qm *q, bool bad)
+{
+	uint8_t hash[IKE_PRF_OUT_MAX];
+	struct ike1_buf b = { 0 };
+
+	assert_true(ike1_qm_hash3(&mo->keys, q->mid, q->ni, sizeof(q->ni),
+				  q->nr, q->nr_len, hash) >= 0);
+	if (bad)
+		hash[0] ^= 1;
+	ike1_put_bytes(&b, IKE1_PL_HASH,
+		       &(struct ike1_bytes){ hash, mo->prf->out_len });
+	moon_send_encrypted(mo, IKE1_EXCH_QUICK, q->mid, &b);
+}
+
+/* A whole Quick Mode: QM1, QM2 checked, QM3. */
+static void moon_quick_mode(struct moon1 *mo, struct moon_qm *q,
+			    uint32_t mid, uint16_t group, uint8_t ci,
+			    uint8_t cr)
+{
+	struct datagram d;
+	struct ike1_msg m;
+
+	moon_qm1(mo, q, mid, group, ci, cr);
+	d = sun_answer(&m);
+	moon_check_qm2(mo, q, &d);
+	moon_qm3(mo, q, false);
+	assert_int_equal(queued, 0);
+}
+
+static const struct sa *ksa_by_spi(const uint8_t *spi)
+{
+	uint32_t v;
+	size_t i;
+
+	memcpy(&v, spi, 4);
+	for (i = 0; i < n_ksa; i++)
+		if (ksa[i].spi == ntohl(v))
+			return &ksa[i];
+	fail_msg("no kernel SA with SPI 0x%08x", ntohl(v));
+	return NULL;
+}
+
+/*
+ * The kernel's two SAs carry the KEYMAT moon derives itself: the one to
+ * sun (sun's SPI) moon's initiator keys, the one to moon the others.
+ */
+static void check_kernel_sas(const struct moon1 *mo, const struct moon_qm *q)
+{
+	const struct ike_encr_alg *encr = ike_encr_find(IKE_ENCR_AES_CBC, 128);
+	const struct ike_integ_alg *integ =
+		ike_integ_find(IKE_INTEG_HMAC_SHA2_256_128);
+	const struct sa *in = ksa_by_spi(q->spi_r), *out = ksa_by_spi(q->spi_i);
+	struct ike_child_keys k;
+
+	assert_int_equal(ike1_child_keys_derive(&k, &mo->keys, encr, integ,
+		&(struct ike1_qm_in){ .protocol = IKE1_PROTO_ESP,
+			.gqm = q->gqm_len ? q->gqm : NULL,
+			.gqm_len = q->gqm_len,
+			.ni = q->ni, .ni_len = sizeof(q->ni),
+			.nr = q->nr, .nr_len = q->nr_len },
+		q->spi_i, q->spi_r), 0);
+	assert_int_equal(in->crypt.key_len, 16);
+	assert_memory_equal(in->crypt.key, k.encr_i, 16);
+	assert_memory_equal(in->auth.key, k.integ_i, 32);
+	assert_memory_equal(out->crypt.key, k.encr_r, 16);
+	assert_memory_equal(out->auth.key, k.integ_r, 32);
+	assert_int_equal(in->mode, KIPSEC_MODE_TUNNEL);
+	assert_int_equal(out->mode, KIPSEC_MODE_TUNNEL);
+	assert_int_equal(in->dst.bytes[3], 2);		/* to sun */
+	assert_int_equal(out->dst.bytes[3], 1);		/* to moon */
+	ike_child_keys_clear(&k);
+}
+
+/* The out policy 10.2.0.0/16 -> 10.1.0.0/16, tunnel to moon. */
+static void check_net_policies(void)
+{
+	size_t i, n_out = 0;
+
+	assert_int_equal(n_kpol, 3);		/* out, in, fwd */
+	for (i = 0; i < n_kpol; i++) {
+		if (kpol[i].dir != KIPSEC_DIR_OUT)
+			continue;
+		n_out++;
+		assert_int_equal(kpol[i].sel.src.bytes[1], 2);
+		assert_int_equal(kpol[i].sel.src.plen, 16);
+		assert_int_equal(kpol[i].sel.dst.bytes[1], 1);
+		assert_int_equal(kpol[i].sel.dst.plen, 16);
+		assert_int_equal(kpol[i].tmpl.mode, KIPSEC_MODE_TUNNEL);
+		assert_int_equal(kpol[i].tmpl.dst.bytes[3], 1);
+	}
+	assert_int_equal(n_out, 1);
+}
+
+static void status_of(char *buf, size_t size)
+{
+	FILE *f = fmemopen(buf, size, "w");
+
+	assert_non_null(f);
+	ikesa_status(&sun.d, f, false);
+	fclose(f);
+}
+
+/*
+ * Main Mode, then Quick Mode for net: the inbound SA at QM2, the
+ * outbound one and the policies at QM3, keys as moon derives them.
+ */
+static void test_quick_mode(void **state)
+{
+	struct moon_qm q;
+	struct datagram d;
+	struct ike1_msg m;
+	struct moon1 mo;
+	char status[2048];
+
+	(void)state;
+	moon_main_mode(&mo);
+	moon_qm1(&mo, &q, 0x11111111, 0, 1, 2);
+	d = sun_answer(&m);
+	moon_check_qm2(&mo, &q, &d);
+	assert_int_equal(n_ksa, 1);		/* inbound only, before QM3 */
+	assert_int_equal(n_kpol, 0);
+	moon_qm3(&mo, &q, false);
+	assert_int_equal(queued, 0);
+	assert_int_equal(n_ksa, 2);
+	check_kernel_sas(&mo, &q);
+	check_net_policies();
+	assert_logged("gw: CHILD_SA net established (responder, IKEv1 Quick Mode, ENCR_AES_CBC_128/AUTH_HMAC_SHA2_256_128/NO_ESN), SPIs 0xc0000001 in, 0xb1111111 out");
+	status_of(status, sizeof(status));
+	if (!strstr(status, "  net: INSTALLED, TUNNEL, SPIs 0xc0000001_i 0xb1111111_o, ENCR_AES_CBC_128/AUTH_HMAC_SHA2_256_128/NO_ESN\n    10.2.0.0/16 === 10.1.0.0/16\n"))
+		fail_msg("status: %s", status);
+	moon_free(&mo);
+}
+
+/* With PFS: KE both ways, KEYMAT with g(qm)^xy. */
+static void test_quick_mode_pfs(void **state)
+{
+	struct moon_qm q;
+	struct moon1 mo;
+
+	(void)state;
+	moon_main_mode(&mo);
+	moon_quick_mode(&mo, &q, 0x22222222, 14, 1, 2);
+	assert_true(q.gqm_len > 0);
+	check_kernel_sas(&mo, &q);
+	assert_logged("gw: CHILD_SA net established (responder, IKEv1 Quick Mode with PFS, ENCR_AES_CBC_128/AUTH_HMAC_SHA2_256_128/MODP_2048/NO_ESN)");
+	moon_free(&mo);
+}
+
+/* No IDs: the ISAKMP SA's addresses, which no child has here. */
+static void test_quick_mode_no_ids(void **state)
+{
+	struct moon_qm q;
+	struct moon1 mo;
+	uint8_t plain[1024];
+	struct ike1_msg m;
+
+	(void)state;
+	moon_main_mode(&mo);
+	moon_qm1(&mo, &q, 0x33333333, 0, 0, 0);
+	sun_answer(&m);
+	moon_decrypt(&mo, &m, plain, sizeof(plain));
+	assert_int_equal(m.notify[0].type, IKE1_N_INVALID_ID_INFORMATION);
+	assert_logged("gw: IKEv1 Quick Mode: the traffic selectors differ: the peer proposed 192.0.2.1/32 for its side (IDci) and 192.0.2.2/32 for ours (IDcr); ");
+	moon_free(&mo);
+}
+
+/* QM2 lost: QM1 again gets the same QM2, byte for byte. */
+static void test_qm1_repeated(void **state)
+{
+	struct datagram first, again;
+	struct moon_qm q;
+	struct ike1_msg m;
+	struct moon1 mo;
+
+	(void)state;
+	moon_main_mode(&mo);
+	moon_qm1(&mo, &q, 0x44444444, 0, 1, 2);
+	first = sun_answer(&m);
+	deliver(&q.qm1);
+	again = sun_answer(&m);
+	assert_int_equal(again.len, first.len);
+	assert_memory_equal(again.p, first.p, first.len);
+	assert_int_equal(n_ksa, 1);		/* one inbound SA, not two */
+	moon_check_qm2(&mo, &q, &again);
+	moon_qm3(&mo, &q, false);
+	assert_int_equal(n_ksa, 2);
+	moon_free(&mo);
+}
+
+/* A refusal: a protected Informational, HASH(1) good, one notify. */
+static void expect_refusal(struct moon1 *mo, uint16_t notify)
+{
+	uint8_t plain[1024], hash[IKE_PRF_OUT_MAX];
+	struct ike1_msg m;
+
+	sun_answer(&m);
+	assert_int_equal(m.hdr.exchange, IKE1_EXCH_INFO);
+	moon_decrypt(mo, &m, plain, sizeof(plain));
+	assert_true(ike1_hash_msg(&mo->keys, m.hdr.msg_id, m.after_hash.p,
+				  m.after_hash.len, hash) >= 0);
+	assert_memory_equal(m.hash.p, hash, m.hash.len);
+	assert_int_equal(m.n_notify, 1);
+	assert_int_equal(m.notify[0].type, notify);
+	assert_int_equal(n_ksa, 0);
+	assert_int_equal(n_kpol, 0);
+	assert_sa(&sun, IKESA_ESTABLISHED);
+}
+
+/* moon asks for 10.1/16 === 10.9/16: no child has that. */
+static void test_qm_id_mismatch(void **state)
+{
+	struct moon_qm q;
+	struct moon1 mo;
+
+	(void)state;
+	moon_main_mode(&mo);
+	moon_qm1(&mo, &q, 0x55555555, 0, 1, 9);
+	expect_refusal(&mo, IKE1_N_INVALID_ID_INFORMATION);
+	assert_logged("gw: IKEv1 Quick Mode: the traffic selectors differ: the peer proposed 10.1.0.0/16 for its side (IDci) and 10.9.0.0/16 for ours (IDcr); we accept exactly: child net has 10.1.0.0/16 for the peer's side and 10.2.0.0/16 for ours; child lan has 10.3.0.0/16 for the peer's side and 10.4.0.0/16 for ours; child web has 10.5.0.0/16 for the peer's side and 10.6.0.0/16 for ours: refused with INVALID-ID-INFORMATION");
+	moon_free(&mo);
+}
+
+/* lan wants PFS, moon offers none; web wants none, moon offers PFS. */
+static void test_qm_pfs_one_side(void **state)
+{
+	struct moon_qm q;
+	struct moon1 mo;
+
+	(void)state;
+	moon_main_mode(&mo);
+	moon_qm1(&mo, &q, 0x66666666, 0, 3, 4);
+	expect_refusal(&mo, IKE1_N_NO_PROPOSAL_CHOSEN);
+	assert_logged("gw: IKEv1 Quick Mode: PFS on one side only: we want PFS with MODP_2048, the peer offered none: refused with NO-PROPOSAL-CHOSEN");
+	moon_qm1(&mo, &q, 0x66666667, 14, 5, 6);
+	expect_refusal(&mo, IKE1_N_NO_PROPOSAL_CHOSEN);
+	assert_logged("gw: IKEv1 Quick Mode: PFS on one side only: the peer wants PFS with MODP_2048, we want none (esp_proposals names no DH group): refused with NO-PROPOSAL-CHOSEN");
+	ike_kex_free(q.kex);
+	moon_free(&mo);
+}
+
+/* A QM3 whose HASH(3) is wrong is dropped; the genuine one completes. */
+static void test_qm3_bad_hash(void **state)
+{
+	struct moon_qm q;
+	struct datagram d;
+	struct ike1_msg m;
+	struct moon1 mo;
+
+	(void)state;
+	moon_main_mode(&mo);
+	moon_qm1(&mo, &q, 0x77777777, 0, 1, 2);
+	d = sun_answer(&m);
+	moon_check_qm2(&mo, &q, &d);
+	moon_qm3(&mo, &q, true);
+	assert_logged("gw: IKEv1 Quick Mode: QM3 dropped: HASH(3) does not verify");
+	assert_int_equal(n_ksa, 1);
+	assert_int_equal(n_kpol, 0);
+	moon_free(&mo);
+}
+
+/* moon deletes its inbound ESP SA: sun's CHILD_SA goes, policies too. */
+static void test_peer_deletes_ipsec_sa(void **state)
+{
+	struct ike1_buf chain = { 0 };
+	struct moon_qm q;
+	struct moon1 mo;
+	char status[2048];
+
+	(void)state;
+	moon_main_mode(&mo);
+	moon_quick_mode(&mo, &q, 0x88888888, 0, 1, 2);
+	assert_int_equal(n_ksa, 2);
+	ike1_put_delete(&chain, &(struct ike1_pl_delete){
+		.doi = IKE1_DOI_IPSEC, .proto = IKE1_PROTO_ESP,
+		.spi_size = 4, .n_spi = 1, .spis = q.spi_i });
+	moon_send_info(&mo, 0x0d0d0d0d, &chain);
+	assert_int_equal(queued, 0);
+	assert_logged("gw: the peer deleted CHILD_SA net (SPIs 0xc0000001 in, 0xa8888888 out)");
+	assert_int_equal(n_ksa, 0);
+	assert_int_equal(n_kpol, 0);
+	assert_sa(&sun, IKESA_ESTABLISHED);
+	status_of(status, sizeof(status));
+	assert_null(strstr(status, "net: INSTALLED"));
+	moon_free(&mo);
+}
+
+/* Two Quick Modes at once, each with its IV: QM1 a, QM1 b, QM3 b, QM3 a. */
+static void test_two_quick_modes(void **state)
+{
+	struct moon_qm a, b;
+	struct datagram da, db;
+	struct ike1_msg m;
+	struct moon1 mo;
+
+	(void)state;
+	moon_main_mode(&mo);
+	moon_qm1(&mo, &a, 0x0aaaaaaa, 0, 1, 2);
+	da = sun_answer(&m);
+	moon_qm1(&mo, &b, 0x0bbbbbbb, 14, 3, 4);
+	db = sun_answer(&m);
+	moon_check_qm2(&mo, &b, &db);
+	moon_check_qm2(&mo, &a, &da);
+	moon_qm3(&mo, &b, false);
+	moon_qm3(&mo, &a, false);
+	assert_int_equal(queued, 0);
+	assert_int_equal(n_ksa, 4);
+	check_kernel_sas(&mo, &a);
+	check_kernel_sas(&mo, &b);
+	assert_int_equal(n_kpol, 6);
+	assert_logged("gw: CHILD_SA lan established (responder, IKEv1 Quick Mode with PFS");
+	assert_logged("gw: CHILD_SA net established (responder, IKEv1 Quick Mode,");
+	moon_free(&mo);
+}
+
+/* Every test starts sun afresh and checks the kernel is empty after. */
+#define SUN_TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_main_mode, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mm5_repeated, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_wrong_psk, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_hash_i_mismatch, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_mm1_no_proposal, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_dpd, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dpd_bad_hash, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_peer_deletes_isakmp_sa,
-						setup, teardown),
+		SUN_TEST(test_main_mode),
+		SUN_TEST(test_mm5_repeated),
+		SUN_TEST(test_wrong_psk),
+		SUN_TEST(test_hash_i_mismatch),
+		SUN_TEST(test_mm1_no_proposal),
+		SUN_TEST(test_dpd),
+		SUN_TEST(test_dpd_bad_hash),
+		SUN_TEST(test_peer_deletes_isakmp_sa),
+		SUN_TEST(test_quick_mode),
+		SUN_TEST(test_quick_mode_pfs),
+		SUN_TEST(test_quick_mode_no_ids),
+		SUN_TEST(test_qm1_repeated),
+		SUN_TEST(test_qm_id_mismatch),
+		SUN_TEST(test_qm_pfs_one_side),
+		SUN_TEST(test_qm3_bad_hash),
+		SUN_TEST(test_peer_deletes_ipsec_sa),
+		SUN_TEST(test_two_quick_modes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,30 +3,18 @@
  * The peer's Informational exchanges on an established ISAKMP SA (RFC
  * 2409 section 5.7): HDR*, HASH(1), N/D with HASH(1) = prf(SKEYID_a,
  * M-ID | N/D). Nothing in one is trusted, and its IV does not move,
- * before HASH(1) is checked. A Delete of the ISAKMP SA ends it; DPD's
- * R-U-THERE (RFC 3706) gets R-U-THERE-ACK with its sequence number in
- * an Informational of our own; other notifies are logged.
+ * before HASH(1) is checked. A Delete of the ISAKMP SA ends it, one of
+ * an ESP SA its CHILD_SA; DPD's R-U-THERE (RFC 3706) gets R-U-THERE-ACK
+ * with its sequence number in an Informational of our own; other
+ * notifies are logged.
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 #include <openssl/crypto.h>
-#include <openssl/rand.h>
 
 #include "info.h"
 #include "sa.h"
-
-/* HASH(1) of an Informational: 0, or -1 when it does not verify. */
-static int check_hash(const struct ikesa *sa, const struct ike1_msg *m)
-{
-	const struct ike1_state *st = sa->v1;
-	uint8_t hash[IKE_PRF_OUT_MAX];
-
-	if (!ike1_msg_has(m, IKE1_PL_HASH) || m->hash.len != st->prf->out_len ||
-	    ike1_hash_msg(&st->keys, m->hdr.msg_id, m->after_hash.p,
-			  m->after_hash.len, hash) < 0)
-		return -1;
-	return CRYPTO_memcmp(hash, m->hash.p, m->hash.len) ? -1 : 0;
-}
 
 /* Whether spi names this ISAKMP SA: both cookies, as RFC 2408 3.15 has it. */
 static bool is_our_cookies(const struct ikesa *sa, const uint8_t *spi,
@@ -35,33 +23,6 @@ static bool is_our_cookies(const struct ikesa *sa, const uint8_t *spi,
 	return len == 2 * IKE1_COOKIE_LEN &&
 	       !memcmp(spi, sa->spi_i, IKE1_COOKIE_LEN) &&
 	       !memcmp(spi + IKE1_COOKIE_LEN, sa->spi_r, IKE1_COOKIE_LEN);
-}
-
-/* An Informational of ours with HASH(1) and the payloads of chain. */
-static void send_info(struct ike_daemon *d, struct ikesa *sa,
-		      struct ike1_buf *chain)
-{
-	struct ike1_state *st = sa->v1;
-	uint8_t hash[IKE_PRF_OUT_MAX];
-	struct ike1_buf b = { 0 };
-	struct ike1_hdr h;
-	uint32_t mid = 0;
-
-	/* a message ID of zero is Phase 1's */
-	while (!mid)
-		if (RAND_bytes((uint8_t *)&mid, sizeof(mid)) != 1)
-			return;
-	h = ike1_sa_hdr(sa, IKE1_EXCH_INFO, mid);
-	if (!chain->failed &&
-	    ike1_hash_msg(&st->keys, mid, chain->p, chain->len, hash) >= 0) {
-		ike1_put_bytes(&b, IKE1_PL_HASH,
-			       &(struct ike1_bytes){ hash, st->prf->out_len });
-		ike1_put_chain(&b, chain);
-		ike1_send_encrypted(d, sa, &h, &b, false);
-	}
-	ike1_buf_free(&b);
-	ike1_buf_free(chain);
-	ike1_iv_forget(&st->ivs, mid);
 }
 
 static void dpd_ack(struct ike_daemon *d, struct ikesa *sa,
@@ -77,7 +38,7 @@ static void dpd_ack(struct ike_daemon *d, struct ikesa *sa,
 	ike1_put_notify(&chain, &(struct ike1_pl_notify){
 		.doi = IKE1_DOI_IPSEC, .proto = IKE1_PROTO_ISAKMP,
 		.type = IKE1_N_R_U_THERE_ACK, .spi = n->spi, .data = n->data });
-	send_info(d, sa, &chain);
+	ike1_send_info(d, sa, &chain);
 }
 
 static void take_notify(struct ike_daemon *d, struct ikesa *sa,
@@ -97,11 +58,42 @@ static void take_notify(struct ike_daemon *d, struct ikesa *sa,
 	}
 }
 
+/*
+ * The peer's ESP SA of SPI spi (network order) is gone: the CHILD_SA it
+ * belongs to, our outbound SA being the peer's inbound one, goes whole,
+ * its other SA and its policies with it (RFC 2409 section 5.7).
+ */
+static void delete_esp(struct ike_daemon *d, struct ikesa *sa,
+		       const uint8_t *spi)
+{
+	struct ikesa_child *ch;
+	uint32_t out;
+
+	memcpy(&out, spi, 4);
+	out = ntohl(out);
+	for (ch = sa->children; ch; ch = ch->next) {
+		if (ch->cur.installed && ch->cur.spi_out == out) {
+			ike_log("%s: the peer deleted CHILD_SA %s (SPIs 0x%08x in, 0x%08x out)",
+				sa->conn_name, ch->cur.name, ch->cur.spi_in,
+				out);
+			ikesa_child_close(d, sa, ch);
+			return;
+		}
+	}
+	ike_debug(d, "%s: the peer deleted ESP SA 0x%08x: none of ours",
+		  sa->conn_name, out);
+}
+
 static void take_delete(struct ike_daemon *d, struct ikesa *sa,
 			const struct ike1_pl_delete *del)
 {
 	uint16_t i;
 
+	if (del->proto == IKE1_PROTO_ESP && del->spi_size == 4) {
+		for (i = 0; i < del->n_spi; i++)
+			delete_esp(d, sa, del->spis + (size_t)i * 4);
+		return;
+	}
 	if (del->proto != IKE1_PROTO_ISAKMP) {
 		ike_debug(d, "%s: the peer deleted %u SA(s) of protocol %u: none of ours",
 			  sa->conn_name, del->n_spi, del->proto);
@@ -133,7 +125,7 @@ void ike1_info_request(struct ike_daemon *d, struct ikesa *sa,
 		return;
 	}
 	if (ike1_decrypt_msg(sa, m, plain, sizeof(plain), &err) ||
-	    check_hash(sa, m)) {
+	    ike1_check_hash1(sa, m)) {
 		/* not known to be the peer's: no answer (RFC 2409 5.7) */
 		ike_log("%s: an Informational dropped: %s", sa->conn_name,
 			err.msg[0] ? err.msg : "HASH(1) does not verify");

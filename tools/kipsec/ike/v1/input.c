@@ -24,6 +24,7 @@
 #include "input.h"
 #include "main_mode.h"
 #include "msg.h"
+#include "quick_mode.h"
 #include "sa.h"
 
 /*
@@ -85,6 +86,9 @@ static void sa_input(struct ike_daemon *d, struct ikesa *sa,
 	switch (m->hdr.exchange) {
 	case IKE1_EXCH_MAIN:
 		ike1_mm_request(d, sa, dg, m);
+		break;
+	case IKE1_EXCH_QUICK:
+		ike1_qm_request(d, sa, dg, m);
 		break;
 	case IKE1_EXCH_INFO:
 		ike1_info_request(d, sa, dg, m);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/crypto.h>
+#include <openssl/rand.h>
 
 #include "sa.h"
 
@@ -120,21 +121,19 @@ int ike1_send_plain(struct ike_daemon *d, struct ikesa *sa,
 	return ret;
 }
 
-int ike1_send_encrypted(struct ike_daemon *d, struct ikesa *sa,
-			const struct ike1_hdr *h, struct ike1_buf *chain,
-			bool answer)
+ssize_t ike1_seal(struct ikesa *sa, const struct ike1_hdr *h,
+		  struct ike1_buf *chain, uint8_t *out, size_t size)
 {
 	struct ike1_state *st = sa->v1;
 	struct ike1_hdr eh = *h;
-	uint8_t out[IKE1_MSG_MAX];
 	ssize_t n = -1;
 
-	if (!chain->failed) {
+	if (!chain->failed && size > IKE1_HDR_LEN) {
 		eh.next = chain->first;
 		eh.flags |= IKE1_FLAG_ENCRYPTION;
 		n = ike1_encrypt(&st->ivs, st->keys.enc_key, h->msg_id,
 				 chain->p, chain->len, out + IKE1_HDR_LEN,
-				 sizeof(out) - IKE1_HDR_LEN);
+				 size - IKE1_HDR_LEN);
 	}
 	ike1_buf_free(chain);
 	if (n < 0) {
@@ -143,9 +142,70 @@ int ike1_send_encrypted(struct ike_daemon *d, struct ikesa *sa,
 	}
 	eh.len = IKE1_HDR_LEN + n;
 	ike1_hdr_encode(&eh, out);
-	transmit(d, sa, out, eh.len, answer);
+	return eh.len;
+}
+
+int ike1_send_encrypted(struct ike_daemon *d, struct ikesa *sa,
+			const struct ike1_hdr *h, struct ike1_buf *chain,
+			bool answer)
+{
+	uint8_t out[IKE1_MSG_MAX];
+	ssize_t n = ike1_seal(sa, h, chain, out, sizeof(out));
+
+	if (n < 0)
+		return -1;
+	transmit(d, sa, out, n, answer);
 	OPENSSL_cleanse(out, sizeof(out));
 	return 0;
+}
+
+void ike1_send_info(struct ike_daemon *d, struct ikesa *sa,
+		    struct ike1_buf *chain)
+{
+	struct ike1_state *st = sa->v1;
+	uint8_t hash[IKE_PRF_OUT_MAX];
+	struct ike1_buf b = { 0 };
+	struct ike1_hdr h;
+	uint32_t mid = 0;
+
+	/* a message ID of zero is Phase 1's */
+	while (!mid)
+		if (RAND_bytes((uint8_t *)&mid, sizeof(mid)) != 1)
+			return;
+	h = ike1_sa_hdr(sa, IKE1_EXCH_INFO, mid);
+	if (!chain->failed &&
+	    ike1_hash_msg(&st->keys, mid, chain->p, chain->len, hash) >= 0) {
+		ike1_put_bytes(&b, IKE1_PL_HASH,
+			       &(struct ike1_bytes){ hash, st->prf->out_len });
+		ike1_put_chain(&b, chain);
+		ike1_send_encrypted(d, sa, &h, &b, false);
+	}
+	ike1_buf_free(&b);
+	ike1_buf_free(chain);
+	ike1_iv_forget(&st->ivs, mid);
+}
+
+void ike1_notify_protected(struct ike_daemon *d, struct ikesa *sa,
+			   uint16_t type)
+{
+	struct ike1_buf chain = { 0 };
+
+	ike1_put_notify(&chain, &(struct ike1_pl_notify){
+		.doi = IKE1_DOI_IPSEC, .proto = IKE1_PROTO_ISAKMP,
+		.type = type });
+	ike1_send_info(d, sa, &chain);
+}
+
+int ike1_check_hash1(const struct ikesa *sa, const struct ike1_msg *m)
+{
+	const struct ike1_state *st = sa->v1;
+	uint8_t hash[IKE_PRF_OUT_MAX];
+
+	if (!ike1_msg_has(m, IKE1_PL_HASH) || m->hash.len != st->prf->out_len ||
+	    ike1_hash_msg(&st->keys, m->hdr.msg_id, m->after_hash.p,
+			  m->after_hash.len, hash) < 0)
+		return -1;
+	return CRYPTO_memcmp(hash, m->hash.p, m->hash.len) ? -1 : 0;
 }
 
 void ike1_notify_plain(struct ike_daemon *d, const struct ike_dgram *dg,

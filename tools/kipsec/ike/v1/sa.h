@@ -19,29 +19,20 @@
 #define IKE1_KE_MAX		1024	/* MODP_8192's 1024 bytes */
 #define IKE1_OUR_NONCE_LEN	IKE_NONCE_LEN
 
-/* Where a Quick Mode we answer stands. */
-enum ike1_qm_step {
-	IKE1_QM_FREE,		/* the slot is unused */
-	IKE1_QM_SENT2,		/* QM2 out, waiting for QM3 */
-};
-
-/* One Quick Mode as responder: from QM1 to QM3, then the CHILD_SA. */
+/*
+ * One Quick Mode as responder (quick_mode.c), from QM1 to QM3: its slot
+ * is in use while mid is not 0. The CHILD_SA it makes is ch, a slot of
+ * the ISAKMP SA's children from QM1 on, so that whatever ends the
+ * ISAKMP SA also removes the inbound SA QM2 installed.
+ */
 struct ike1_qm {
-	enum ike1_qm_step step;
 	uint32_t mid;
 	uint8_t ni[IKE1_NONCE_MAX], nr[IKE1_OUR_NONCE_LEN];
 	size_t ni_len;
-	uint8_t spi_i[4], spi_r[4];	/* network order; spi_r is ours */
-	const struct ike_child *cfg;
-	struct ike1_choice choice;
-	struct ike_proposal prop;	/* the choice in IKEv2 IDs */
-	uint8_t gqm[IKE1_KE_MAX];	/* with PFS: g(qm)^xy */
-	size_t gqm_len;
-	struct ike_ts ts_l, ts_r;	/* IDcr, IDci as we read them */
-	uint8_t *qm2;			/* our QM2, for a repeated QM1 */
-	size_t qm2_len;
-	uint8_t *qm1;			/* the QM1 it answered */
-	size_t qm1_len;
+	bool pfs;
+	struct ikesa_child *ch;
+	uint8_t *qm1, *qm2;		/* a repeated QM1 gets QM2 again */
+	size_t qm1_len, qm2_len;
 };
 
 /* The Main Mode message we wait for next (responder). */
@@ -97,6 +88,29 @@ int ike1_send_plain(struct ike_daemon *d, struct ikesa *sa,
 int ike1_send_encrypted(struct ike_daemon *d, struct ikesa *sa,
 			const struct ike1_hdr *h, struct ike1_buf *chain,
 			bool answer);
+/*
+ * What ike1_send_encrypted() sends, into out instead: its length, or -1.
+ * For an answer that an exchange of its own repeats (Quick Mode).
+ */
+ssize_t ike1_seal(struct ikesa *sa, const struct ike1_hdr *h,
+		  struct ike1_buf *chain, uint8_t *out, size_t size);
+/*
+ * A protected Informational of ours (RFC 2409 section 5.7) in an
+ * exchange of its own: HASH(1), then chain (freed).
+ */
+void ike1_send_info(struct ike_daemon *d, struct ikesa *sa,
+		    struct ike1_buf *chain);
+/*
+ * An error notify after Phase 1, protected: what RFC 2409 section 5.7
+ * wants once the keys are shared.
+ */
+void ike1_notify_protected(struct ike_daemon *d, struct ikesa *sa,
+			   uint16_t type);
+/*
+ * HASH(1) of a Quick Mode or Informational message: 0, or -1 when it is
+ * missing or does not verify.
+ */
+int ike1_check_hash1(const struct ikesa *sa, const struct ike1_msg *m);
 /*
  * An unprotected Informational with one Notify, ISAKMP protocol, no SPI:
  * what a peer gets before the keys are known to be shared (RFC 2408
