@@ -59,7 +59,10 @@
 #  12. an eager responder: charon sends on the CHILD_SA it created in
 #      IKE_AUTH while the relay holds its answer to moon; kipsec.ko holds
 #      those packets until the SA is keyed, and a UDP stream loses nothing
-#      (kipsec only; selftests/ike/eager.sh).
+#      (kipsec only; selftests/ike/eager.sh);
+#  13. IKEv1: sun's charon initiates Main Mode and Quick Mode (PSK), tunnel
+#      without PFS, transport with PFS; traffic; Delete
+#      (selftests/ike/ikev1.sh).
 #
 # Every case cleans up (daemons, background jobs, namespaces) in case_end,
 # which the EXIT trap runs too. Waits poll with generous bounds (TCG).
@@ -742,6 +745,8 @@ case_mis_pfs() {
 . "$TOP/selftests/ike/collision.sh"
 # shellcheck source=ike/eager.sh
 . "$TOP/selftests/ike/eager.sh"
+# shellcheck source=ike/ikev1.sh
+. "$TOP/selftests/ike/ikev1.sh"
 
 # ---------------------------------------------------------------- main
 on_exit case_end
@@ -772,6 +777,8 @@ case_children sun
 case_collision child
 case_collision ike
 case_eager
+case_ikev1 tunnel
+case_ikev1 pfs-transport
 diag "all cases in $((SECONDS - start)) s"
 exit
 }

@@ -53,18 +53,21 @@ static int child_answer(struct ike_daemon *d, struct ikesa *sa,
 		.ni = sa->ni, .ni_len = sa->ni_len,
 		.nr = sa->nr, .nr_len = sa->nr_len,
 	};
+	struct ike_child_keys keys;
 	char why[2048];
+	int ret;
 
 	if (ikesa_child_accept(sa, ch, m, false, why, sizeof(why))) {
 		ikesa_report(d, sa, "IKE_AUTH: the IKE SA is up, but %s", why);
 		return -1;
 	}
-	if (ikesa_child_install(d, sa, ch, &in, why, sizeof(why))) {
+	ret = ikesa_child_keys(sa, &ch->cur, &in, &keys, why, sizeof(why)) ||
+	      ikesa_child_install(d, sa, ch, &keys, why, sizeof(why));
+	ike_child_keys_clear(&keys);
+	if (ret)
 		ikesa_report(d, sa, "CHILD_SA %s: negotiated, but the kernel refused it: %s",
 			     ch->cur.name, why);
-		return -1;
-	}
-	return 0;
+	return ret ? -1 : 0;
 }
 
 /*
@@ -80,6 +83,7 @@ static uint16_t auth_child(struct ike_daemon *d, struct ikesa *sa,
 		.nr = sa->nr, .nr_len = sa->nr_len,
 	};
 	const struct ike_child *cfg = NULL;
+	struct ike_child_keys keys;
 	struct ikesa_child *ch;
 	struct child_sa cs = { 0 };
 	uint16_t err;
@@ -98,9 +102,11 @@ static uint16_t auth_child(struct ike_daemon *d, struct ikesa *sa,
 		snprintf(why, size, "the kernel refused an SPI: %s",
 			 d->kernel.err);
 		err = IKE_N_NO_ADDITIONAL_SAS;
-	} else if (ikesa_child_install(d, sa, ch, &in, why, size)) {
+	} else if (ikesa_child_keys(sa, &ch->cur, &in, &keys, why, size) ||
+		   ikesa_child_install(d, sa, ch, &keys, why, size)) {
 		err = IKE_N_NO_ADDITIONAL_SAS;
 	}
+	ike_child_keys_clear(&keys);
 	if (err) {
 		ikesa_child_close(d, sa, ch);
 		return err;

@@ -308,29 +308,21 @@ struct ikesa_trap *ikesa_trap_find(struct ike_daemon *d, const char *conn,
 }
 
 /*
- * KEYMAT for c from the nonces of the exchange that created it (and g^ir
- * with PFS); NULL gir for none.
+ * The ESP algorithms of c's chosen proposal, as the KEYMAT derivations
+ * of both IKE versions take them; integ NULL with an AEAD.
  */
-static int child_keys(const struct ikesa *sa, const struct child_sa *c,
-		      const struct ike_kdf_in *in, struct ike_child_keys *keys,
-		      char *why, size_t size)
+int ikesa_child_algs(const struct child_sa *c,
+		     const struct ike_encr_alg **encr,
+		     const struct ike_integ_alg **integ, char *why, size_t size)
 {
-	const struct ike_integ_alg *integ = NULL;
-	const struct ike_encr_alg *encr;
 	uint16_t keylen = 0, encr_id, integ_id;
 
 	encr_id = ike_proposal_id(&c->prop, IKE_TR_ENCR, &keylen);
-	encr = ike_encr_find(encr_id, keylen);
+	*encr = ike_encr_find(encr_id, keylen);
 	integ_id = ike_proposal_id(&c->prop, IKE_TR_INTEG, NULL);
-	if (integ_id)
-		integ = ike_integ_find(integ_id);
-	if (!encr || (integ_id && !integ)) {
+	*integ = integ_id ? ike_integ_find(integ_id) : NULL;
+	if (!*encr || (integ_id && !*integ)) {
 		snprintf(why, size, "an ESP algorithm of the chosen proposal is not implemented");
-		return -1;
-	}
-	if (ike_child_keys_derive(keys, sa->prf, sa->keys.sk_d, encr, integ,
-				  in)) {
-		snprintf(why, size, "KEYMAT derivation failed");
 		return -1;
 	}
 	return 0;
@@ -357,16 +349,17 @@ static void child_keylog(struct ike_daemon *d, const struct child_sa *c,
 }
 
 /*
- * The kernel SAs of c: the inbound one always, the outbound one now or
- * later (a rekey responder waits for the old SA's Delete: until then the
- * initiator may not have the new inbound SA). c->out_pending keeps it.
+ * The kernel SAs of c with keys, derived by the exchange that made c
+ * (IKEv2's or Quick Mode's KEYMAT): the inbound one always, the outbound
+ * one now or later (a rekey responder waits for the old SA's Delete, a
+ * Quick Mode responder for QM3: until then the initiator may not have
+ * the new inbound SA). c->out_pending keeps it.
  */
 int ikesa_child_add_sas(struct ike_daemon *d, struct ikesa *sa,
 			const struct ike_child *cfg, struct child_sa *c,
-			const struct ike_kdf_in *in, bool outbound_now,
+			const struct ike_child_keys *keys, bool outbound_now,
 			char *why, size_t size)
 {
-	struct ike_child_keys keys;
 	struct sa *out = calloc(1, sizeof(*out));
 	struct sa k;
 	struct addr dst;
@@ -381,13 +374,8 @@ int ikesa_child_add_sas(struct ike_daemon *d, struct ikesa *sa,
 		free(out);
 		return -1;
 	}
-	if (child_keys(sa, c, in, &keys, why, size)) {
-		free(out);
-		return -1;
-	}
-	child_sa_of(sa, cfg, c, false, &keys, &k);
-	child_sa_of(sa, cfg, c, true, &keys, out);
-	ike_child_keys_clear(&keys);
+	child_sa_of(sa, cfg, c, false, keys, &k);
+	child_sa_of(sa, cfg, c, true, keys, out);
 	child_keylog(d, c, &k);
 	child_keylog(d, c, out);
 	if (ike_kernel_sa_add(&d->kernel, &k)) {
@@ -435,34 +423,56 @@ int ikesa_child_add_out(struct ike_daemon *d, struct child_sa *c)
 }
 
 /*
- * The CHILD_SA of slot ch, negotiated: its SAs from KEYMAT of the exchange
- * that created it, and its policies (a trap's are there already).
+ * The kernel SAs of slot ch, negotiated, with the reqid of its trap if
+ * it has one (the trap's policies then serve it), else a new one.
  */
-int ikesa_child_install(struct ike_daemon *d, struct ikesa *sa,
-			struct ikesa_child *ch, const struct ike_kdf_in *in,
-			char *why, size_t size)
+int ikesa_child_begin(struct ike_daemon *d, struct ikesa *sa,
+		      struct ikesa_child *ch, const struct ike_child_keys *keys,
+		      bool outbound_now, char *why, size_t size)
+{
+	struct ikesa_trap *trap = ikesa_trap_find(d, sa->conn_name,
+						  ch->cur.name);
+
+	ch->cur.reqid = trap ? trap->reqid : ++d->sas->next_reqid;
+	return ikesa_child_add_sas(d, sa, ch->cfg, &ch->cur, keys,
+				   outbound_now, why, size);
+}
+
+/* The policies of slot ch, unless its trap's are there already. */
+int ikesa_child_policies(struct ike_daemon *d, struct ikesa *sa,
+			 struct ikesa_child *ch, char *why, size_t size)
 {
 	struct child_sa *c = &ch->cur;
 	struct policy_set ps = { .ids = c->policy_ids };
-	struct ikesa_trap *trap;
 
-	trap = ikesa_trap_find(d, sa->conn_name, c->name);
-	c->reqid = trap ? trap->reqid : ++d->sas->next_reqid;
-	if (ikesa_child_add_sas(d, sa, ch->cfg, c, in, true, why, size))
-		return -1;
+	if (ikesa_trap_find(d, sa->conn_name, c->name))
+		return 0;
 	ps.mode = c->mode;
 	ps.reqid = c->reqid;
 	ps.if_id = c->if_id;
 	ps.local = sa->local;
 	ps.remote = sa->remote;
-	if (!trap && add_policies(d, &ps, c->ts_l, c->n_l, c->ts_r, c->n_r)) {
+	if (add_policies(d, &ps, c->ts_l, c->n_l, c->ts_r, c->n_r)) {
 		c->n_pol = ps.n;
 		del_policies(d, c->policy_ids, &c->n_pol);
 		snprintf(why, size, "%s", d->kernel.err);
-		ikesa_child_del_sas(d, sa, c);
 		return -1;
 	}
 	c->n_pol = ps.n;
+	return 0;
+}
+
+/* The CHILD_SA of slot ch, negotiated: both SAs and its policies. */
+int ikesa_child_install(struct ike_daemon *d, struct ikesa *sa,
+			struct ikesa_child *ch, const struct ike_child_keys *keys,
+			char *why, size_t size)
+{
+	if (ikesa_child_begin(d, sa, ch, keys, true, why, size))
+		return -1;
+	if (ikesa_child_policies(d, sa, ch, why, size)) {
+		ikesa_child_del_sas(d, sa, &ch->cur);
+		return -1;
+	}
 	return 0;
 }
 

@@ -6,6 +6,7 @@
  * peer's proposals and narrowing of its selectors, and the answer.
  */
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 #include <linux/kipsec.h>
 
@@ -213,6 +214,27 @@ uint16_t ikesa_child_choose(struct ike_daemon *d, struct ikesa *sa,
 		   ike_msg_notify(m, IKE_N_USE_TRANSPORT_MODE) ?
 		   KIPSEC_MODE_TRANSPORT : KIPSEC_MODE_TUNNEL;
 	snprintf(cs->name, sizeof(cs->name), "%s", c->name);
+	return 0;
+}
+
+/*
+ * IKEv2's KEYMAT for c (section 2.17): prf+(SK_d, [g^ir |] Ni | Nr) from
+ * the nonces of the exchange that created it; in->gir NULL without PFS.
+ */
+int ikesa_child_keys(const struct ikesa *sa, const struct child_sa *c,
+		     const struct ike_kdf_in *in, struct ike_child_keys *keys,
+		     char *why, size_t size)
+{
+	const struct ike_integ_alg *integ;
+	const struct ike_encr_alg *encr;
+
+	if (ikesa_child_algs(c, &encr, &integ, why, size))
+		return -1;
+	if (ike_child_keys_derive(keys, sa->prf, sa->keys.sk_d, encr, integ,
+				  in)) {
+		snprintf(why, size, "KEYMAT derivation failed");
+		return -1;
+	}
 	return 0;
 }
 

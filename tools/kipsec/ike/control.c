@@ -210,6 +210,12 @@ static const char *hex_spi(const uint8_t *spi, char *buf)
 	return buf;
 }
 
+/* Which IKE, and for an ISAKMP SA which Phase 1 mode (only Main for now). */
+static const char *version_text(const struct ikesa *sa)
+{
+	return sa->version == 1 ? "IKEv1 Main Mode" : "IKEv2";
+}
+
 static void status_child_json(struct json *j, const struct child_sa *c)
 {
 	char buf[1024];
@@ -241,6 +247,7 @@ static void status_sa_json(struct json *j, const struct ikesa *sa)
 	json_open_obj(j, NULL);
 	json_str(j, "name", sa->conn_name);
 	json_str(j, "state", ikesa_state_name(sa->state));
+	json_str(j, "version", version_text(sa));
 	json_str(j, "role", sa->initiator ? "initiator" : "responder");
 	json_str(j, "local", ss_format(&sa->local, buf, sizeof(buf)));
 	json_str(j, "remote", ss_format(&sa->remote, buf, sizeof(buf)));
@@ -281,8 +288,9 @@ static void status_text(struct ike_daemon *d, FILE *f)
 	char a[1024], b[1024], spi_i[20], spi_r[20];
 
 	for (sa = d->sas->head; sa; sa = sa->next) {
-		fprintf(f, "%s: %s, %s %s <-> %s %s, SPIs %s_i %s_r\n",
+		fprintf(f, "%s: %s, %s, %s %s <-> %s %s, SPIs %s_i %s_r\n",
 			sa->conn_name, ikesa_state_name(sa->state),
+			version_text(sa),
 			sa->initiator ? "initiator" : "responder",
 			ss_format(&sa->local, a, sizeof(a)),
 			ss_format(&sa->remote, b, sizeof(b)), sa->peer_id,

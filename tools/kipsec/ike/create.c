@@ -85,10 +85,12 @@ void ikesa_new_child_response(struct ike_daemon *d, struct ikesa *sa,
 	const struct ike_pl_notify *err = ike_msg_error_notify(m);
 	struct ikesa_child *ch = sa->request.child;
 	uint8_t gir[IKE_KE_MAX];
+	struct ike_child_keys keys;
 	struct ike_kdf_in in;
 	char why[2048];
 	ssize_t glen;
 	uint16_t want;
+	bool failed;
 
 	ikesa_request_end(sa);
 	if (err && err->type == IKE_N_INVALID_KE_PAYLOAD &&
@@ -116,12 +118,14 @@ void ikesa_new_child_response(struct ike_daemon *d, struct ikesa *sa,
 		.nr = m->nonce.p, .nr_len = m->nonce.len,
 		.gir = glen ? gir : NULL, .gir_len = glen,
 	};
-	if (ikesa_child_install(d, sa, ch, &in, why, sizeof(why))) {
-		OPENSSL_cleanse(gir, sizeof(gir));
+	failed = ikesa_child_keys(sa, &ch->cur, &in, &keys, why, sizeof(why)) ||
+		 ikesa_child_install(d, sa, ch, &keys, why, sizeof(why));
+	OPENSSL_cleanse(gir, sizeof(gir));
+	ike_child_keys_clear(&keys);
+	if (failed) {
 		create_failed(d, sa, ch, why);
 		return;
 	}
-	OPENSSL_cleanse(gir, sizeof(gir));
 	ike_log("%s: CHILD_SA %s established%s, SPIs 0x%08x in, 0x%08x out",
 		sa->conn_name, ch->cur.name, glen ? " with PFS" : "",
 		ch->cur.spi_in, ch->cur.spi_out);
@@ -138,6 +142,7 @@ void ikesa_new_child_request(struct ike_daemon *d, struct ikesa *sa,
 	struct ikesa_child *ch;
 	struct child_sa cs = { 0 };
 	uint8_t gir[IKE_KE_MAX], nr[IKE_NONCE_LEN], pub[IKE_KE_MAX];
+	struct ike_child_keys keys;
 	struct ike_kdf_in in;
 	ssize_t glen = 0, publen = 0;
 	char why[2048];
@@ -178,9 +183,11 @@ void ikesa_new_child_request(struct ike_daemon *d, struct ikesa *sa,
 		.nr = nr, .nr_len = sizeof(nr),
 		.gir = glen ? gir : NULL, .gir_len = glen,
 	};
-	if (ikesa_child_install(d, sa, ch, &in, why, sizeof(why)))
+	if (ikesa_child_keys(sa, &ch->cur, &in, &keys, why, sizeof(why)) ||
+	    ikesa_child_install(d, sa, ch, &keys, why, sizeof(why)))
 		goto fail;
 	OPENSSL_cleanse(gir, sizeof(gir));
+	ike_child_keys_clear(&keys);
 	ikesa_put_child_answer(&inner, &ch->cur);
 	ike_put_nonce(&inner, &(struct ike_bytes){ nr, sizeof(nr) });
 	if (g)
@@ -192,6 +199,7 @@ void ikesa_new_child_request(struct ike_daemon *d, struct ikesa *sa,
 	return;
 fail:
 	OPENSSL_cleanse(gir, sizeof(gir));
+	ike_child_keys_clear(&keys);
 	ikesa_note(d, sa->conn_name, "CREATE_CHILD_SA: we could not create CHILD_SA %s (NO_ADDITIONAL_SAS): %s",
 		   ch->cur.name, why);
 	ikesa_child_close(d, sa, ch);

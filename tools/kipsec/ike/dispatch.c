@@ -26,7 +26,7 @@ static bool init_again(struct ike_daemon *d, const struct ike_dgram *dg,
 {
 	struct ikesa *sa = ikesa_by_spi_i(d, h);
 
-	if (sa) {
+	if (sa && sa->version == 2) {
 		if (sa->state == IKESA_HALF_OPEN && sa->last_resp &&
 		    dg->len == sa->msg_i_len &&
 		    !memcmp(dg->p, sa->msg_i, dg->len))
@@ -264,7 +264,8 @@ uint64_t ikesa_run_timers(struct ike_daemon *d, uint64_t now)
 				  sa->conn_name);
 			ikesa_set_state(d, sa, IKESA_DEAD);
 		}
-		if (sa->state == IKESA_ESTABLISHED) {
+		/* an ISAKMP SA neither rekeys nor sends DPD yet */
+		if (sa->state == IKESA_ESTABLISHED && sa->version == 2) {
 			ikesa_established_timers(d, sa, now);
 			next = ikesa_earliest(next,
 					      ikesa_rekey_timers(d, sa, now));

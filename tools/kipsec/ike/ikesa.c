@@ -310,6 +310,7 @@ struct ikesa *ikesa_new(struct ike_daemon *d, const struct ike_conn *conn,
 		return NULL;
 	}
 	sa->conn = conn;
+	sa->version = 2;
 	sa->initiator = initiator;
 	sa->next = d->sas->head;
 	d->sas->head = sa;
@@ -339,6 +340,8 @@ void ikesa_free(struct ike_daemon *d, struct ikesa *sa)
 		if (o->rk_theirs == sa)
 			o->rk_theirs = NULL;	/* its collision is moot */
 	ikesa_child_remove(d, sa);
+	if (sa->v1_free)
+		sa->v1_free(sa->v1);
 	if (sa->waiter)
 		ike_waiter_done(sa->waiter, sa->state == IKESA_ESTABLISHED ?
 					    0 : 1);
@@ -436,11 +439,15 @@ void ikesa_note_ok(struct ike_daemon *d, const char *conn)
 
 /* ---- finding an IKE SA ---- */
 
-static bool for_us(const struct ikesa *sa, const struct ike_hdr *h)
+static bool for_us(const struct ikesa *sa, const struct ike_hdr *h,
+		   uint8_t version)
 {
 	/* our own flag is the initiator bit of what we send */
 	bool from_initiator = h->flags & IKE_FLAG_INITIATOR;
 
+	/* a peer may use one cookie for ISAKMP and IKEv2 alike */
+	if (sa->version != version)
+		return false;
 	if (from_initiator == sa->initiator)
 		return false;
 	if (memcmp(h->ispi, sa->spi_i, IKE_SPI_LEN))
@@ -451,7 +458,8 @@ static bool for_us(const struct ikesa *sa, const struct ike_hdr *h)
 	return !memcmp(h->rspi, sa->spi_r, IKE_SPI_LEN);
 }
 
-struct ikesa *ikesa_lookup(struct ike_daemon *d, const struct ike_hdr *h)
+static struct ikesa *lookup(struct ike_daemon *d, const struct ike_hdr *h,
+			    uint8_t version)
 {
 	struct ikesa_index *x = index_settle(d);
 	bool from_initiator = h->flags & IKE_FLAG_INITIATOR;
@@ -465,14 +473,14 @@ struct ikesa *ikesa_lookup(struct ike_daemon *d, const struct ike_hdr *h)
 		for (i = spi_hash(t, key); (sa = t->v[i].sa);
 		     i = (i + 1) & (t->cap - 1))
 			if (t->v[i].key == key && sa->state != IKESA_DEAD &&
-			    for_us(sa, h))
+			    for_us(sa, h, version))
 				return sa;
 		/* a new IKE_SA_INIT has no SA yet (init_again) */
 		if (!key && from_initiator && !(h->flags & IKE_FLAG_RESPONSE))
 			return NULL;
 	}
 	for (sa = d->sas->head; sa; sa = sa->next) {
-		if (sa->state != IKESA_DEAD && for_us(sa, h)) {
+		if (sa->state != IKESA_DEAD && for_us(sa, h, version)) {
 			if (x) {	/* its SPI changed since it was indexed */
 				index_unhash(x, sa);
 				index_add(x, sa);
@@ -481,6 +489,27 @@ struct ikesa *ikesa_lookup(struct ike_daemon *d, const struct ike_hdr *h)
 		}
 	}
 	return NULL;
+}
+
+struct ikesa *ikesa_lookup(struct ike_daemon *d, const struct ike_hdr *h)
+{
+	return lookup(d, h, 2);
+}
+
+struct ikesa *ikesa_lookup_v1(struct ike_daemon *d, const uint8_t *cky_i,
+			      const uint8_t *cky_r)
+{
+	/* IKEv1 has no initiator flag: we are the responder, it sent it */
+	struct ike_hdr h = { .flags = IKE_FLAG_INITIATOR };
+	struct ikesa *sa;
+
+	memcpy(h.ispi, cky_i, IKE_SPI_LEN);
+	if (cky_r) {
+		memcpy(h.rspi, cky_r, IKE_SPI_LEN);
+		return lookup(d, &h, 1);
+	}
+	sa = ikesa_by_spi_i(d, &h);
+	return sa && sa->version == 1 ? sa : NULL;
 }
 
 struct ikesa *ikesa_find_responder(struct ike_daemon *d, const uint8_t *spi_i,

@@ -98,9 +98,19 @@ struct ikesa_pending {
 	uint64_t next_at;
 };
 
+struct ike1_state;
+
 struct ikesa {
 	struct ikesa *next;
 	char *conn_name;
+	/*
+	 * 2, or 1 for an ISAKMP SA: then v1 is its IKEv1 state (v1/sa.h),
+	 * freed by v1_free, which v1/sa.c sets: ikesa.c is below v1/ and
+	 * does not know what the state holds.
+	 */
+	uint8_t version;
+	struct ike1_state *v1;
+	void (*v1_free)(struct ike1_state *st);
 	const struct ike_conn *conn;	/* in the current configuration */
 	const struct ike_child *child_cfg;	/* what IKE_AUTH creates */
 	struct ikesa_child *children;	/* the first one IKE_AUTH's */
@@ -207,6 +217,13 @@ void ikesa_note_ok(struct ike_daemon *d, const char *conn);
 struct ikesa *ikesa_lookup(struct ike_daemon *d, const struct ike_hdr *h);
 /* Our responder SA for the initiator's SPI in h. */
 struct ikesa *ikesa_by_spi_i(struct ike_daemon *d, const struct ike_hdr *h);
+/*
+ * Our responder ISAKMP SA (version 1) for the initiator's and our cookie;
+ * cky_r NULL: the one for cky_i whatever ours is (Main Mode message 1
+ * again).
+ */
+struct ikesa *ikesa_lookup_v1(struct ike_daemon *d, const uint8_t *cky_i,
+			      const uint8_t *cky_r);
 /* Free what is dead, once the event that killed it is handled: all SAs. */
 void ikesa_reap_all(struct ike_daemon *d);
 /*
@@ -299,15 +316,23 @@ void ikesa_auth_response(struct ike_daemon *d, struct ikesa *sa,
 void ikesa_child_promote(struct ikesa_child *ch, struct child_sa **next);
 int ikesa_child_alloc_spi(struct ike_daemon *d, struct ikesa *sa,
 			  struct child_sa *c);
+int ikesa_child_algs(const struct child_sa *c,
+		     const struct ike_encr_alg **encr,
+		     const struct ike_integ_alg **integ, char *why, size_t size);
 int ikesa_child_add_sas(struct ike_daemon *d, struct ikesa *sa,
 			const struct ike_child *cfg, struct child_sa *c,
-			const struct ike_kdf_in *in, bool outbound_now,
+			const struct ike_child_keys *keys, bool outbound_now,
 			char *why, size_t size);
 int ikesa_child_add_out(struct ike_daemon *d, struct child_sa *c);
 void ikesa_child_del_sas(struct ike_daemon *d, struct ikesa *sa,
 			 struct child_sa *c);
+int ikesa_child_begin(struct ike_daemon *d, struct ikesa *sa,
+		      struct ikesa_child *ch, const struct ike_child_keys *keys,
+		      bool outbound_now, char *why, size_t size);
+int ikesa_child_policies(struct ike_daemon *d, struct ikesa *sa,
+			 struct ikesa_child *ch, char *why, size_t size);
 int ikesa_child_install(struct ike_daemon *d, struct ikesa *sa,
-			struct ikesa_child *ch, const struct ike_kdf_in *in,
+			struct ikesa_child *ch, const struct ike_child_keys *keys,
 			char *why, size_t size);
 struct ikesa_child *ikesa_child_add(struct ikesa *sa,
 				    const struct ike_child *cfg);
@@ -329,6 +354,9 @@ struct ikesa_trap *ikesa_trap_find(struct ike_daemon *d, const char *conn,
 				   const char *child);
 
 /* childneg.c */
+int ikesa_child_keys(const struct ikesa *sa, const struct child_sa *c,
+		     const struct ike_kdf_in *in, struct ike_child_keys *keys,
+		     char *why, size_t size);
 uint16_t ikesa_child_choose(struct ike_daemon *d, struct ikesa *sa,
 			    const struct ike_msg *m, bool ke,
 			    const struct ike_child **cfg, struct child_sa *c,

@@ -45,7 +45,12 @@ void ikesa_delete(struct ike_daemon *d, struct ikesa *sa)
 	struct ike_buf inner = { 0 };
 	struct ike_pl_delete del = { .proto = IKE_PROTO_IKE };
 
-	if (sa->state != IKESA_ESTABLISHED || sa->req.buf) {
+	/*
+	 * An ISAKMP SA goes without an IKEv2 Delete, which its peer could
+	 * not read; sending IKEv1's own Delete is the initiator's work, later.
+	 */
+	if (sa->state != IKESA_ESTABLISHED || sa->req.buf || sa->version != 2) {
+		ikesa_child_remove(d, sa);
 		ikesa_set_state(d, sa, IKESA_DEAD);
 		return;
 	}

@@ -244,7 +244,9 @@ static void child_rekey_response(struct ike_daemon *d, struct ikesa *sa,
 	struct child_sa *next = ch->rekey;
 	struct ike_mismatch mm;
 	uint8_t gir[IKE_KE_MAX];
+	struct ike_child_keys keys;
 	struct ike_kdf_in in;
+	bool failed;
 	char why[512];
 	ssize_t glen;
 	size_t n;
@@ -279,8 +281,11 @@ static void child_rekey_response(struct ike_daemon *d, struct ikesa *sa,
 		.nr = m->nonce.p, .nr_len = m->nonce.len,
 		.gir = glen ? gir : NULL, .gir_len = glen,
 	};
-	if (ikesa_child_add_sas(d, sa, ch->cfg, next, &in, true, why,
-				sizeof(why))) {
+	failed = ikesa_child_keys(sa, next, &in, &keys, why, sizeof(why)) ||
+		 ikesa_child_add_sas(d, sa, ch->cfg, next, &keys, true, why,
+				     sizeof(why));
+	ike_child_keys_clear(&keys);
+	if (failed) {
 		OPENSSL_cleanse(gir, sizeof(gir));
 		ike_log("%s: CHILD_SA %s rekeyed, but the kernel refused the new SAs: %s",
 			sa->conn_name, ch->cur.name, why);
@@ -378,7 +383,9 @@ static void child_rekey_request(struct ike_daemon *d, struct ikesa *sa,
 	struct ike_mismatch mm;
 	uint8_t gir[IKE_KE_MAX], nr[IKE_NONCE_LEN], pub[IKE_KE_MAX];
 	struct child_sa *next;
+	struct ike_child_keys keys;
 	struct ike_kdf_in in;
+	bool failed;
 	ssize_t glen = 0, publen = 0;
 	uint16_t g, refusal;
 	bool collision;
@@ -433,8 +440,11 @@ static void child_rekey_request(struct ike_daemon *d, struct ikesa *sa,
 		.nr = nr, .nr_len = sizeof(nr),
 		.gir = glen ? gir : NULL, .gir_len = glen,
 	};
-	if (ikesa_child_add_sas(d, sa, c, next, &in, false, why,
-				sizeof(why))) {
+	failed = ikesa_child_keys(sa, next, &in, &keys, why, sizeof(why)) ||
+		 ikesa_child_add_sas(d, sa, c, next, &keys, false, why,
+				     sizeof(why));
+	ike_child_keys_clear(&keys);
+	if (failed) {
 		ike_log("%s: CHILD_SA %s: the kernel refused the rekeyed SAs: %s",
 			sa->conn_name, ch->cur.name, why);
 		goto fail;
