@@ -39,10 +39,11 @@ xfrm_packets() {
 # sink_grows NAME N: the UDP sink NAME got N more datagrams than when
 # called (within 30 s).
 sink_grows() {
-	local n0
-	n0=$(wc -l <"$CDIR/$1")
-	poll 30 eval '[ "$(wc -l <"$CDIR/$1")" -ge $((n0 + $2)) ]' && return 0
-	diag "$1 got $(($(wc -l <"$CDIR/$1") - n0)) datagrams, not $2"
+	local sink=$CDIR/$1 want
+	want=$(($(wc -l <"$sink") + $2))
+	# (poll's eval sees its own positional parameters: locals only)
+	poll 30 eval '[ "$(wc -l <"$sink")" -ge "$want" ]' && return 0
+	diag "$1 got $(($(wc -l <"$sink") - want + $2)) datagrams, not $2"
 	return 1
 }
 
