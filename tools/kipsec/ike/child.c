@@ -254,10 +254,13 @@ static int add_policy(struct ike_daemon *d, struct policy_set *ps,
 	return 0;
 }
 
-/* out (local -> remote), in and, in tunnel mode, fwd (remote -> local). */
+/*
+ * The policies of one direction: outbound, out (local -> remote); else
+ * in and, in tunnel mode, fwd (remote -> local).
+ */
 static int add_policies(struct ike_daemon *d, struct policy_set *ps,
 			const struct ike_ts *l, size_t n_l,
-			const struct ike_ts *r, size_t n_r)
+			const struct ike_ts *r, size_t n_r, bool outbound)
 {
 	struct addr la[8], ra[8];
 	struct selector out, in;
@@ -275,8 +278,9 @@ static int add_policies(struct ike_daemon *d, struct policy_set *ps,
 						    &r[j], &out);
 					selector_of(&ra[b], &la[a], &r[j],
 						    &l[i], &in);
-					if (add_policy(d, ps, KIPSEC_DIR_OUT,
-						       &out) ||
+					if (outbound ?
+					    add_policy(d, ps, KIPSEC_DIR_OUT,
+						       &out) :
 					    add_policy(d, ps, KIPSEC_DIR_IN,
 						       &in) ||
 					    (ps->mode == KIPSEC_MODE_TUNNEL &&
@@ -426,24 +430,16 @@ int ikesa_child_add_out(struct ike_daemon *d, struct child_sa *c)
  * The kernel SAs of slot ch, negotiated, with the reqid of its trap if
  * it has one (the trap's policies then serve it), else a new one.
  */
-int ikesa_child_begin(struct ike_daemon *d, struct ikesa *sa,
-		      struct ikesa_child *ch, const struct ike_child_keys *keys,
-		      bool outbound_now, char *why, size_t size)
-{
-	struct ikesa_trap *trap = ikesa_trap_find(d, sa->conn_name,
-						  ch->cur.name);
-
-	ch->cur.reqid = trap ? trap->reqid : ++d->sas->next_reqid;
-	return ikesa_child_add_sas(d, sa, ch->cfg, &ch->cur, keys,
-				   outbound_now, why, size);
-}
-
-/* The policies of slot ch, unless its trap's are there already. */
+/*
+ * One direction's policies of slot ch (see add_policies()), unless its
+ * trap's are there already; on failure, all of its policies go.
+ */
 int ikesa_child_policies(struct ike_daemon *d, struct ikesa *sa,
-			 struct ikesa_child *ch, char *why, size_t size)
+			 struct ikesa_child *ch, bool outbound, char *why,
+			 size_t size)
 {
 	struct child_sa *c = &ch->cur;
-	struct policy_set ps = { .ids = c->policy_ids };
+	struct policy_set ps = { .ids = c->policy_ids, .n = c->n_pol };
 
 	if (ikesa_trap_find(d, sa->conn_name, c->name))
 		return 0;
@@ -452,7 +448,8 @@ int ikesa_child_policies(struct ike_daemon *d, struct ikesa *sa,
 	ps.if_id = c->if_id;
 	ps.local = sa->local;
 	ps.remote = sa->remote;
-	if (add_policies(d, &ps, c->ts_l, c->n_l, c->ts_r, c->n_r)) {
+	if (add_policies(d, &ps, c->ts_l, c->n_l, c->ts_r, c->n_r,
+			 outbound)) {
 		c->n_pol = ps.n;
 		del_policies(d, c->policy_ids, &c->n_pol);
 		snprintf(why, size, "%s", d->kernel.err);
@@ -462,14 +459,39 @@ int ikesa_child_policies(struct ike_daemon *d, struct ikesa *sa,
 	return 0;
 }
 
-/* The CHILD_SA of slot ch, negotiated: both SAs and its policies. */
+/*
+ * Slot ch's reqid, its inbound policies, then its SAs (the outbound one
+ * now or later). Inbound policies first: the module holds the ESP that a
+ * peer sends on the new SA before the SA is complete (held.c), and lets
+ * it through when the SA is; it must then find its policy, or it is
+ * dropped after all.
+ */
+int ikesa_child_begin(struct ike_daemon *d, struct ikesa *sa,
+		      struct ikesa_child *ch, const struct ike_child_keys *keys,
+		      bool outbound_now, char *why, size_t size)
+{
+	struct ikesa_trap *trap = ikesa_trap_find(d, sa->conn_name,
+						  ch->cur.name);
+
+	ch->cur.reqid = trap ? trap->reqid : ++d->sas->next_reqid;
+	if (ikesa_child_policies(d, sa, ch, false, why, size))
+		return -1;
+	if (ikesa_child_add_sas(d, sa, ch->cfg, &ch->cur, keys, outbound_now,
+				why, size)) {
+		del_policies(d, ch->cur.policy_ids, &ch->cur.n_pol);
+		return -1;
+	}
+	return 0;
+}
+
+/* The CHILD_SA of slot ch, negotiated: its SAs and its policies. */
 int ikesa_child_install(struct ike_daemon *d, struct ikesa *sa,
 			struct ikesa_child *ch, const struct ike_child_keys *keys,
 			char *why, size_t size)
 {
 	if (ikesa_child_begin(d, sa, ch, keys, true, why, size))
 		return -1;
-	if (ikesa_child_policies(d, sa, ch, why, size)) {
+	if (ikesa_child_policies(d, sa, ch, true, why, size)) {
 		ikesa_child_del_sas(d, sa, &ch->cur);
 		return -1;
 	}
@@ -637,7 +659,8 @@ int ikesa_trap_install(struct ike_daemon *d, const struct ike_conn *conn,
 		ike_ts_resolve(&child->local_ts.v[i], &la, &l[n_l++]);
 	for (i = 0; i < child->remote_ts.n && i < IKE_MAX_TS; i++)
 		ike_ts_resolve(&child->remote_ts.v[i], &ra, &r[n_r++]);
-	if (add_policies(d, &ps, l, n_l, r, n_r)) {
+	if (add_policies(d, &ps, l, n_l, r, n_r, false) ||
+	    add_policies(d, &ps, l, n_l, r, n_r, true)) {
 		t->n_pol = ps.n;
 		del_policies(d, t->policy_ids, &t->n_pol);
 		goto err;

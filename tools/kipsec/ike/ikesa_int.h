@@ -329,8 +329,10 @@ void ikesa_child_del_sas(struct ike_daemon *d, struct ikesa *sa,
 int ikesa_child_begin(struct ike_daemon *d, struct ikesa *sa,
 		      struct ikesa_child *ch, const struct ike_child_keys *keys,
 		      bool outbound_now, char *why, size_t size);
+/* outbound: out; else in and (tunnel mode) fwd. */
 int ikesa_child_policies(struct ike_daemon *d, struct ikesa *sa,
-			 struct ikesa_child *ch, char *why, size_t size);
+			 struct ikesa_child *ch, bool outbound, char *why,
+			 size_t size);
 int ikesa_child_install(struct ike_daemon *d, struct ikesa *sa,
 			struct ikesa_child *ch, const struct ike_child_keys *keys,
 			char *why, size_t size);

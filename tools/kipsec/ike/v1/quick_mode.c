@@ -532,7 +532,7 @@ static void request3(struct ike_daemon *d, struct ikesa *sa, struct ike1_qm *qm,
 	ike1_iv_forget(&sa->v1->ivs, qm->mid);
 	snprintf(why, sizeof(why), "%s", d->kernel.err);
 	if (ikesa_child_add_out(d, &ch->cur) ||
-	    ikesa_child_policies(d, sa, ch, why, sizeof(why))) {
+	    ikesa_child_policies(d, sa, ch, true, why, sizeof(why))) {
 		ikesa_report(d, sa, "CHILD_SA %s: negotiated in Quick Mode, but the kernel refused it: %s",
 			     ch->cur.name, why);
 		ikesa_child_close(d, sa, ch);
