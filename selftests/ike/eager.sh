@@ -71,7 +71,7 @@ eager_sent() {
 eager_counted() {
 	local sent in
 	sent=$(xfrm_packets "$SUN" "$SUN_IP" "$MOON_IP")
-	in=$("$KIPSEC" -n "$MOON" -j sa show |
+	in=$("$KIPSEC" -n "$MOON" -sj sa show |
 		jq --arg d "$MOON_IP" '[.[] | select(.dst == $d) | .stats.packets] | add')
 	eq "packets moon's SAs from sun counted (sun's XFRM sent $sent)" "$sent" "$in" &&
 	eq "moon's kipsec drop counters" 0 "$(moon_drops)"
