@@ -593,25 +593,6 @@ uint64_t ikesa_earliest(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
-void ikesa_request_begin(struct ikesa *sa, enum ikesa_request_kind kind,
-			 struct ikesa_child *ch)
-{
-	sa->request.kind = kind;
-	sa->request.child = ch;
-}
-
-void ikesa_request_child_gone(struct ikesa *sa, const struct ikesa_child *ch)
-{
-	if (sa->request.child == ch)
-		sa->request.child = NULL;
-}
-
-void ikesa_request_end(struct ikesa *sa)
-{
-	sa->request.kind = IKESA_RQ_NONE;
-	sa->request.child = NULL;
-}
-
 /*
  * The IKE SA is up: DPD counts from now, and the IKE SA is rekeyed after
  * rekey_time less up to rand_time (strongSwan's default: 4 h, 10 %).
