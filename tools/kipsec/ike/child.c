@@ -474,6 +474,11 @@ int ikesa_child_begin(struct ike_daemon *d, struct ikesa *sa,
 						  ch->cur.name);
 
 	ch->cur.reqid = trap ? trap->reqid : ++d->sas->next_reqid;
+	/* the policies carry the link's if_id, as the SAs do */
+	if (link_id(d, sa->conn, &ch->cur.if_id)) {
+		snprintf(why, size, "%s", d->kernel.err);
+		return -1;
+	}
 	if (ikesa_child_policies(d, sa, ch, false, why, size))
 		return -1;
 	if (ikesa_child_add_sas(d, sa, ch->cfg, &ch->cur, keys, outbound_now,
